@@ -1,0 +1,110 @@
+//! Go's golden test files: txtar archives with an `expect` part (`SUCCESS` or
+//! `FAILURE "<Go-quoted regexp>"`) and a `trace` part in the raw text form.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::gostr;
+
+/// What a golden test expects of the parser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expectation {
+    /// The trace parses and validates.
+    Success,
+    /// Parsing fails with an error whose Go text matches this regular expression.
+    Failure(String),
+}
+
+/// A parsed golden `.test` file.
+#[derive(Clone, Debug)]
+pub struct GoldenFile<'a> {
+    /// The expected outcome.
+    pub expect: Expectation,
+    /// The trace part, in the raw text form.
+    pub trace: &'a [u8],
+}
+
+/// The files of a txtar archive, with Go's `txtar` rules: a marker line is `-- NAME --`,
+/// and the bytes before the first marker are a comment.
+pub fn txtar_files(input: &[u8]) -> Vec<(String, &[u8])> {
+    let mut files: Vec<(String, &[u8])> = Vec::new();
+    let mut current: Option<(String, usize)> = None;
+    let mut pos = 0;
+    while pos < input.len() {
+        let end = input[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(input.len(), |i| pos + i);
+        let line = &input[pos..end];
+        let next = (end + 1).min(input.len());
+        if let Some(name) = marker_name(line) {
+            if let Some((n, start)) = current.take() {
+                files.push((n, &input[start..pos]));
+            }
+            current = Some((name, next));
+        }
+        pos = next;
+    }
+    if let Some((n, start)) = current {
+        files.push((n, &input[start.min(input.len())..]));
+    }
+    files
+}
+
+fn marker_name(line: &[u8]) -> Option<String> {
+    if line.len() < 5 || !line.starts_with(b"-- ") || !line.ends_with(b" --") {
+        return None;
+    }
+    let name = &line[3..line.len() - 3];
+    Some(String::from_utf8_lossy(name).trim().to_string())
+}
+
+impl<'a> GoldenFile<'a> {
+    /// Parses a golden file: exactly two parts, `expect` then `trace`.
+    pub fn parse(input: &'a [u8]) -> Result<GoldenFile<'a>> {
+        let bad = |msg: String| Error::at(ErrorKind::BadGoldenFile(msg), 0);
+        let files = txtar_files(input);
+        if files.len() != 2 {
+            return Err(bad("wrong number of files".into()));
+        }
+        if files[0].0 != "expect" {
+            return Err(bad(format!("bad filename {}", files[0].0)));
+        }
+        if files[1].0 != "trace" {
+            return Err(bad(format!("bad filename {}", files[1].0)));
+        }
+        let first = files[0].1.split(|&b| b == b'\n').next().unwrap_or_default();
+        let first = first.strip_suffix(b"\r").unwrap_or(first);
+        let first = String::from_utf8_lossy(first);
+        let expect = match first.split_once(' ') {
+            None if first == "SUCCESS" => Expectation::Success,
+            Some(("SUCCESS", _)) => Expectation::Success,
+            Some(("FAILURE", quoted)) => {
+                let pattern = gostr::unquote(quoted.as_bytes()).ok_or_else(|| {
+                    bad(format!("malformed pattern: not correctly quoted: {quoted}"))
+                })?;
+                Expectation::Failure(String::from_utf8_lossy(&pattern).into_owned())
+            }
+            _ => return Err(bad(format!("bad header line: {first:?}"))),
+        };
+        Ok(GoldenFile {
+            expect,
+            trace: files[1].1,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_two_part_archives() {
+        let f = b"comment\n-- expect --\nFAILURE \".*no P.*\"\n-- trace --\nTrace Go1.22\nProcStop dt=1\n";
+        let g = GoldenFile::parse(f).unwrap();
+        assert_eq!(g.expect, Expectation::Failure(".*no P.*".into()));
+        assert_eq!(g.trace, b"Trace Go1.22\nProcStop dt=1\n");
+        let ok = GoldenFile::parse(b"-- expect --\nSUCCESS\n-- trace --\nTrace Go1.22").unwrap();
+        assert_eq!(ok.expect, Expectation::Success);
+        assert!(GoldenFile::parse(b"-- trace --\nx\n").is_err());
+        assert!(GoldenFile::parse(b"-- expect --\nMAYBE\n-- trace --\n").is_err());
+    }
+}

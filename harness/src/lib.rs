@@ -1,0 +1,24 @@
+//! trace-harness: a reference reader, writer and text form for the Go execution trace
+//! format "v2" (Go 1.22 and later), built to check other parsers against Go's own.
+//!
+//! Layers, bottom up:
+//! - [`spec`]: the one event table that drives decoding, encoding and printing;
+//! - [`version`]: headers, trace versions and the Go toolchains whose views we reproduce;
+//! - [`raw`]: wire events read and written byte for byte (`go tool trace -d=wire`);
+//! - [`records`]: top-level records and batch kinds, as Go's parser splits a trace;
+//! - [`text`]: Go's raw text form, reader and writer; [`golden`]: Go's golden test files.
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod golden;
+pub mod gostr;
+pub mod raw;
+pub mod records;
+pub mod spec;
+pub mod text;
+pub mod toolchains;
+pub mod varint;
+pub mod version;
+
+pub use error::{Error, ErrorKind, Location, Result};
+pub use version::{Toolchain, Version};

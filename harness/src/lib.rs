@@ -12,6 +12,7 @@
 pub mod error;
 pub mod golden;
 pub mod gostr;
+pub mod properties;
 pub mod raw;
 pub mod records;
 pub mod spec;

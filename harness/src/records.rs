@@ -153,9 +153,25 @@ impl<'a> RecordReader<'a> {
         })
     }
 
+    /// Resumes reading at byte `pos`, a record boundary found earlier in the same input.
+    pub fn resume(input: &'a [u8], version: Version, pos: usize) -> RecordReader<'a> {
+        RecordReader {
+            input,
+            version,
+            pos,
+            index: 0,
+            failed: false,
+        }
+    }
+
     /// The trace's version.
     pub fn version(&self) -> Version {
         self.version
+    }
+
+    /// Byte offset of the next record.
+    pub fn offset(&self) -> u64 {
+        self.pos as u64
     }
 
     fn number(&mut self, what: &'static str) -> Result<u64> {

@@ -9,6 +9,8 @@
 //!   (`len` names the data length);
 //! - `#! datalen N` before a data line: a declared length of 2^63 or more, which Go reads
 //!   as no data;
+//! - `#! type N` in place of an event: a type number with no name (Go prints an empty
+//!   line for it, which no reader can tell from a blank one);
 //!
 //! and it prints `data=""` for zero-length data, which the plain form omits.
 
@@ -55,6 +57,10 @@ pub fn write_event(out: &mut String, event: &RawEvent<'_>, table: &WireTable, st
     let spec = event.spec();
     let names = table.arg_names(event.ty);
     let lossless = style == TextStyle::Lossless;
+    if lossless && !spec.is_defined() {
+        let _ = writeln!(out, "#! type {}", event.ty);
+        return;
+    }
     let mut index = 0;
     // A `#! width` line for the numbers of the next printed line that are not canonical.
     let widths_line = |out: &mut String, index: usize, values: &[u64], names: &[&str]| {
@@ -119,6 +125,8 @@ struct Line<'a> {
     bytes: &'a [u8],
     offset: u64,
     number: u64,
+    /// Set by a `#! type N` directive, which stands for an unnamed event.
+    unnamed_type: Option<u8>,
 }
 
 /// Splits text into lines the way Go's `bufio.Scanner` does (dropping a `\r` before `\n`),
@@ -160,6 +168,7 @@ impl<'a> Lines<'a> {
             bytes,
             offset: start as u64,
             number: self.number,
+            unnamed_type: None,
         }))
     }
 }
@@ -320,6 +329,14 @@ impl<'a> TextReader<'a> {
             return Ok(None);
         };
         let fail = |kind| Error::at_line(kind, line.offset, line.number);
+        if let Some(ty) = line.unnamed_type {
+            if !self.table.contains(ty) || crate::spec::spec(ty).is_defined() {
+                return Err(fail(ErrorKind::BadDirective(format!(
+                    "type {ty} is not an unnamed type"
+                ))));
+            }
+            return Ok(Some(RawEvent::new(ty, &[])));
+        }
         let pending = std::mem::take(&mut self.pending);
         let (name, rest) = read_token(line.bytes);
         let ty = std::str::from_utf8(name)
@@ -361,6 +378,9 @@ impl<'a> TextReader<'a> {
                         "unexpected EOF while reading stack: args={values:?}"
                     ))));
                 };
+                if frame_line.unnamed_type.is_some() {
+                    return Err(fail(ErrorKind::BadFrame("expected a frame line".into())));
+                }
                 let pending = std::mem::take(&mut self.pending);
                 let mut frame = Vec::with_capacity(4);
                 read_args(frame_line.bytes, &FRAME_FIELDS, &mut frame).map_err(|d| {
@@ -386,6 +406,9 @@ impl<'a> TextReader<'a> {
                     lossy(name)
                 ))));
             };
+            if data_line.unnamed_type.is_some() {
+                return Err(fail(ErrorKind::BadData("expected a data line".into())));
+            }
             let pending = std::mem::take(&mut self.pending);
             let data = read_data(data_line.bytes).map_err(|d| {
                 Error::at_line(ErrorKind::BadData(d), data_line.offset, data_line.number)
@@ -536,9 +559,15 @@ fn next_line<'a>(
         }
         let trimmed = trim_spaces(line.bytes);
         if let Some(directive) = trimmed.strip_prefix(b"#!") {
-            parse_directive(directive, pending, header, first).map_err(|d| {
+            let unnamed = parse_directive(directive, pending, header, first).map_err(|d| {
                 Error::at_line(ErrorKind::BadDirective(d), line.offset, line.number)
             })?;
+            if unnamed.is_some() {
+                return Ok(Some(Line {
+                    unnamed_type: unnamed,
+                    ..line
+                }));
+            }
         }
     }
     Ok(None)
@@ -549,7 +578,7 @@ fn parse_directive(
     pending: &mut Pending,
     header: &mut Option<Vec<u8>>,
     first: bool,
-) -> Result<(), String> {
+) -> Result<Option<u8>, String> {
     let text = std::str::from_utf8(directive)
         .map_err(|_| "not UTF-8".to_string())?
         .trim();
@@ -572,9 +601,10 @@ fn parse_directive(
             }
         }
         "datalen" => pending.datalen = Some(rest.parse().map_err(|_| "datalen: bad number")?),
+        "type" if !first => return Ok(Some(rest.parse().map_err(|_| "type: bad number")?)),
         _ => return Err(format!("unknown directive {word:?}")),
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Assembles text (plain, lossless or a golden `.test` file) into trace bytes.

@@ -1,0 +1,96 @@
+//! Properties that hold for every input, shared by the fuzz targets and the seeded smoke
+//! tests under `cargo test`. Each returns a description of the violation, if any.
+
+use crate::error::{Error, Result};
+use crate::raw::RawTrace;
+use crate::records::RecordReader;
+use crate::spec::WireTable;
+use crate::text::{self, TextReader, TextStyle};
+use crate::version::Toolchain;
+
+fn offset_inside(e: &Error, len: usize, what: &str) -> Result<(), String> {
+    if e.location.offset > len as u64 {
+        return Err(format!(
+            "{what}: error offset {} past the input ({len} bytes): {e}",
+            e.location.offset
+        ));
+    }
+    Ok(())
+}
+
+/// Binary input: every reader stops with a located error or succeeds; whatever the wire
+/// reader accepts re-encodes to the same bytes, directly and through lossless text.
+pub fn wire_round_trip(data: &[u8]) -> Result<(), String> {
+    for toolchain in Toolchain::ALL {
+        match RawTrace::parse(data, toolchain) {
+            Err(e) => offset_inside(&e, data.len(), "wire reader")?,
+            Ok(trace) => {
+                if trace.to_bytes() != data {
+                    return Err(format!("{toolchain}: re-encoding differs from the input"));
+                }
+                let table =
+                    WireTable::new(toolchain, trace.version).unwrap_or_else(WireTable::full);
+                let mut lossless = String::new();
+                text::write_trace(&mut lossless, &trace, &table, TextStyle::Lossless);
+                let back = TextReader::new(lossless.as_bytes(), Some(toolchain))
+                    .and_then(TextReader::into_trace)
+                    .map_err(|e| {
+                        format!("{toolchain}: lossless text does not read back: {e}\n{lossless}")
+                    })?;
+                if back.to_bytes() != data {
+                    return Err(format!(
+                        "{toolchain}: lossless text assembles to other bytes\n{lossless}"
+                    ));
+                }
+            }
+        }
+        records_are_located(data, toolchain)?;
+    }
+    Ok(())
+}
+
+/// Binary input: the record reader and the batch event decoder never report an offset
+/// outside the input.
+pub fn records_are_located(data: &[u8], toolchain: Toolchain) -> Result<(), String> {
+    let reader = match RecordReader::new(data, toolchain) {
+        Ok(r) => r,
+        Err(e) => return offset_inside(&e, data.len(), "record header"),
+    };
+    for record in reader {
+        match record {
+            Err(e) => return offset_inside(&e, data.len(), "record reader"),
+            Ok(record) => {
+                for event in record.events() {
+                    if let Err(e) = event {
+                        offset_inside(&e, data.len(), "batch events")?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Text input: the text reader never panics, and what it accepts, written back in the
+/// lossless style, reads back to the same bytes.
+pub fn text_round_trip(data: &[u8]) -> Result<(), String> {
+    let Ok(trace) = TextReader::new(data, None).and_then(TextReader::into_trace) else {
+        return Ok(());
+    };
+    let bytes = trace.to_bytes();
+    let mut lossless = String::new();
+    text::write_trace(
+        &mut lossless,
+        &trace,
+        &WireTable::full(),
+        TextStyle::Lossless,
+    );
+    let again = text::assemble(lossless.as_bytes())
+        .map_err(|e| format!("rewritten text rejected: {e}\n{lossless}"))?;
+    if again != bytes {
+        return Err(format!(
+            "rewritten text assembles to other bytes\n{lossless}"
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! The `trace-harness` binary: output and exit statuses that other people's scripts rely on.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn run(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trace-harness"))
+        .args(args)
+        .output()
+        .expect("run trace-harness")
+}
+
+#[test]
+fn wire_prints_header_then_go_lines_and_assembles_back() {
+    let trace = common::corpus()
+        .into_iter()
+        .min_by_key(|t| t.bytes.len())
+        .unwrap();
+    let out = run(&["wire".as_ref(), trace.path.as_os_str()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (header, body) = stdout.split_once('\n').unwrap();
+    assert!(header.starts_with("Trace Go1."), "{header}");
+    assert_eq!(body, trace.expected_wire());
+
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("t.txt");
+    let back = dir.path().join("t.trace");
+    let out = run(&[
+        "wire".as_ref(),
+        "--lossless".as_ref(),
+        "-o".as_ref(),
+        text.as_os_str(),
+        trace.path.as_os_str(),
+    ]);
+    assert!(out.status.success());
+    let out = run(&[
+        "wire".as_ref(),
+        "--assemble".as_ref(),
+        text.as_os_str(),
+        "-o".as_ref(),
+        back.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read(&back).unwrap() == trace.bytes);
+}
+
+#[test]
+fn exit_statuses_follow_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    // Rejected input: 1, with the reason and its location on stderr.
+    // Cut one byte short of the first batch header: the input ends inside a number.
+    let trace = common::corpus().into_iter().next().unwrap();
+    let table = trace_harness::spec::WireTable::full();
+    let (_, first_end) = trace_harness::raw::decode_event(&trace.bytes, 16, &table).unwrap();
+    let truncated = dir.path().join("truncated.trace");
+    std::fs::write(&truncated, &trace.bytes[..first_end - 1]).unwrap();
+    let out = run(&["wire".as_ref(), truncated.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("byte {}", first_end - 1)),
+        "{stderr}"
+    );
+    let garbage = dir.path().join("garbage");
+    std::fs::write(&garbage, b"not a trace at all").unwrap();
+    let out = run(&["wire".as_ref(), garbage.as_os_str()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad file format"));
+    // Strict mode: a GoSwitch in a go 1.22 trace read with Go 1.23's table.
+    let switch = dir.path().join("switch.trace");
+    let mut bytes = trace_harness::Version::Go122.header().to_vec();
+    bytes.extend_from_slice(&[45, 0, 1, 1]);
+    std::fs::write(&switch, &bytes).unwrap();
+    let lenient = run(&[
+        "wire".as_ref(),
+        "--as".as_ref(),
+        "go1.23".as_ref(),
+        switch.as_os_str(),
+    ]);
+    assert_eq!(lenient.status.code(), Some(0));
+    let strict = run(&[
+        "wire".as_ref(),
+        "--strict".as_ref(),
+        "--as".as_ref(),
+        "go1.23".as_ref(),
+        switch.as_os_str(),
+    ]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("GoSwitch"));
+    // Usage and environment errors: 2.
+    let missing = dir.path().join("missing.trace");
+    assert_eq!(
+        run(&["wire".as_ref(), missing.as_os_str()]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&[
+            "wire".as_ref(),
+            "--as".as_ref(),
+            "go1.99".as_ref(),
+            garbage.as_os_str()
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["no-such-command".as_ref()]).status.code(), Some(2));
+}

@@ -399,6 +399,9 @@ const GO122_CPU_SAMPLE_ARGS: &[&str] = &["time", "p", "g", "m", "stack"];
 pub struct WireTable {
     len: usize,
     go122_names: bool,
+    /// Go 1.23's table predates Sync, ClockSnapshot and EndOfGeneration: there they are
+    /// unnamed numbers without arguments.
+    before_sync: bool,
 }
 
 impl WireTable {
@@ -409,6 +412,7 @@ impl WireTable {
         Some(WireTable {
             len,
             go122_names: toolchain == Toolchain::Go1_22,
+            before_sync: toolchain == Toolchain::Go1_23,
         })
     }
 
@@ -417,6 +421,7 @@ impl WireTable {
         WireTable {
             len: TABLE_LEN,
             go122_names: false,
+            before_sync: false,
         }
     }
 
@@ -425,9 +430,19 @@ impl WireTable {
         ty != ev::NONE && (ty as usize) < self.len
     }
 
+    /// Spec of `ty` as this table has it (the unused spec if it has no such entry).
+    pub fn spec(&self, ty: EventType) -> &'static EventSpec {
+        let hidden = self.before_sync && (ev::SYNC..=ev::END_OF_GENERATION).contains(&ty);
+        if !self.contains(ty) || hidden {
+            &UNUSED
+        } else {
+            spec(ty)
+        }
+    }
+
     /// Spec of `ty`, if this table has it.
     pub fn get(&self, ty: EventType) -> Option<&'static EventSpec> {
-        self.contains(ty).then(|| spec(ty))
+        self.contains(ty).then(|| self.spec(ty))
     }
 
     /// Argument names to print for `ty`.
@@ -435,7 +450,7 @@ impl WireTable {
         if self.go122_names && ty == ev::CPU_SAMPLE {
             GO122_CPU_SAMPLE_ARGS
         } else {
-            spec(ty).args
+            self.spec(ty).args
         }
     }
 
@@ -443,7 +458,7 @@ impl WireTable {
     pub fn by_name(&self, name: &str) -> Option<EventType> {
         (1..self.len)
             .map(|t| t as EventType)
-            .find(|&t| !name.is_empty() && spec(t).name == name)
+            .find(|&t| !name.is_empty() && self.spec(t).name == name)
     }
 }
 
@@ -479,6 +494,10 @@ mod tests {
         assert_eq!(t.arg_names(ev::CPU_SAMPLE)[1], "p");
         let t = WireTable::new(Toolchain::Go1_23, Version::Go122).unwrap();
         assert!(t.contains(ev::GOROUTINE_STACK_FREE) && t.contains(ev::SYNC));
+        assert!(
+            !t.spec(ev::CLOCK_SNAPSHOT).is_defined() && t.spec(ev::CLOCK_SNAPSHOT).args.is_empty()
+        );
+        assert_eq!(t.by_name("Sync"), None);
         let t = WireTable::new(Toolchain::Go1_27, Version::Go125).unwrap();
         assert!(t.contains(ev::CLOCK_SNAPSHOT) && !t.contains(ev::END_OF_GENERATION));
         assert!(WireTable::new(Toolchain::Go1_25, Version::Go126).is_none());

@@ -9,8 +9,8 @@
 //!   (`len` names the data length);
 //! - `#! datalen N` before a data line: a declared length of 2^63 or more, which Go reads
 //!   as no data;
-//! - `#! type N` in place of an event: a type number with no name (Go prints an empty
-//!   line for it, which no reader can tell from a blank one);
+//! - `#! type N` in place of an event: a bare type byte that the release's table names
+//!   nothing (Go prints an empty line for it, which no reader can tell from a blank one);
 //!
 //! and it prints `data=""` for zero-length data, which the plain form omits.
 
@@ -54,7 +54,7 @@ pub fn write_trace(out: &mut String, trace: &RawTrace<'_>, table: &WireTable, st
 /// Appends one event as Go's `raw.Event.String()` plus a newline.
 pub fn write_event(out: &mut String, event: &RawEvent<'_>, table: &WireTable, style: TextStyle) {
     use std::fmt::Write;
-    let spec = event.spec();
+    let spec = table.spec(event.ty);
     let names = table.arg_names(event.ty);
     let lossless = style == TextStyle::Lossless;
     if lossless && !spec.is_defined() {
@@ -330,10 +330,9 @@ impl<'a> TextReader<'a> {
         };
         let fail = |kind| Error::at_line(kind, line.offset, line.number);
         if let Some(ty) = line.unnamed_type {
-            if !self.table.contains(ty) || crate::spec::spec(ty).is_defined() {
-                return Err(fail(ErrorKind::BadDirective(format!(
-                    "type {ty} is not an unnamed type"
-                ))));
+            if !self.table.contains(ty) {
+                let detail = format!("type {ty} is not a readable type byte");
+                return Err(fail(ErrorKind::BadDirective(detail)));
             }
             return Ok(Some(RawEvent::new(ty, &[])));
         }
@@ -343,7 +342,7 @@ impl<'a> TextReader<'a> {
             .ok()
             .and_then(|n| self.table.by_name(n))
             .ok_or_else(|| fail(ErrorKind::UnknownEventName(lossy(name))))?;
-        let spec = crate::spec::spec(ty);
+        let spec = self.table.spec(ty);
         let mut values = Vec::with_capacity(spec.args.len());
         let mut result = read_args(rest, self.table.arg_names(ty), &mut values);
         if result.is_err() && ty == ev::CPU_SAMPLE {

@@ -344,13 +344,16 @@ impl<'a> TextReader<'a> {
             .ok_or_else(|| fail(ErrorKind::UnknownEventName(lossy(name))))?;
         let spec = self.table.spec(ty);
         let mut values = Vec::with_capacity(spec.args.len());
-        let mut result = read_args(rest, self.table.arg_names(ty), &mut values);
+        let mut names = self.table.arg_names(ty);
+        let mut result = read_args(rest, names, &mut values);
         if result.is_err() && ty == ev::CPU_SAMPLE {
             // Go 1.22 spelled CPUSample's arguments differently; accept either spelling.
-            values.clear();
             let other = WireTable::new(Toolchain::Go1_22, Version::Go122).map(|t| t.arg_names(ty));
-            if let Some(names) = other.filter(|n| *n != self.table.arg_names(ty)) {
-                result = read_args(rest, names, &mut values).or(result);
+            if let Some(other) = other.filter(|n| *n != names) {
+                let mut other_values = Vec::with_capacity(other.len());
+                if read_args(rest, other, &mut other_values).is_ok() {
+                    (names, values, result) = (other, other_values, Ok(()));
+                }
             }
         }
         result.map_err(|detail| {
@@ -361,8 +364,9 @@ impl<'a> TextReader<'a> {
         })?;
         let mut event = RawEvent::new(ty, &values);
         let mut widths = Widths::default();
+        // Width directives name arguments as the line spelled them.
         widths
-            .add(&pending.widths, spec.args, &values)
+            .add(&pending.widths, names, &values)
             .map_err(|d| fail(ErrorKind::BadDirective(d)))?;
         if spec.is_stack {
             let nframes = values[1];
@@ -650,6 +654,24 @@ mod tests {
         b.extend_from_slice(&[ev::STACKS, ev::STACK, 1, 2, 1, 2, 3, 0x84, 0x00, 5, 6, 7, 8]);
         b.extend_from_slice(&[ev::STRING, 3, 0x80, 0x00]);
         round_trip(&b);
+    }
+
+    #[test]
+    fn widths_follow_the_printed_argument_names() {
+        // A padded CPUSample argument under Go 1.22's spelling of its names.
+        let mut b = Version::Go122.header().to_vec();
+        b.extend_from_slice(&[ev::CPU_SAMPLE, 45, 2, 1, 0x80, 0x80, 0x80, 0x00, 55]);
+        let trace = RawTrace::parse(&b, Toolchain::Go1_22).unwrap();
+        let table = WireTable::new(Toolchain::Go1_22, Version::Go122).unwrap();
+        let mut text = String::new();
+        write_trace(&mut text, &trace, &table, TextStyle::Lossless);
+        assert!(
+            text.contains("#! width m=4\nCPUSample time=45 p=2 g=1 m=0 stack=55"),
+            "{text}"
+        );
+        let back = TextReader::new(text.as_bytes(), Some(Toolchain::Go1_22)).unwrap();
+        assert_eq!(back.into_trace().unwrap().to_bytes(), b);
+        assert_eq!(assemble(text.as_bytes()).unwrap(), b);
     }
 
     #[test]

@@ -149,13 +149,8 @@ fn wire_print(
         TextStyle::Go
     };
     let mut out = open_output(output)?;
-    let mut line = text::header_line(version);
-    line.push('\n');
-    if lossless && reader.header() != &version.header()[..] {
-        line.push_str("#! header ");
-        trace_harness::gostr::quote_into(&mut line, reader.header());
-        line.push('\n');
-    }
+    let mut line = String::new();
+    text::write_preamble(&mut line, version, reader.header(), style);
     out.write_all(line.as_bytes()).map_err(io_failure)?;
     let mut failure = None;
     for item in &mut reader {

@@ -104,11 +104,6 @@ impl<'a> RawEvent<'a> {
         }
     }
 
-    /// How many numbers this event writes (arguments, frame fields, data length).
-    pub fn number_count(&self) -> usize {
-        self.args.len() + 4 * self.frames.len() + usize::from(self.spec().has_data)
-    }
-
     /// The byte width of the `index`-th number as written.
     pub fn width_of(&self, index: usize, value: u64) -> usize {
         self.encoding
@@ -198,10 +193,9 @@ pub fn decode_event<'a>(
     table: &WireTable,
 ) -> Result<(RawEvent<'a>, usize)> {
     let (mut event, end, padded) = decode_numbers(input, pos, table, None)?;
-    let declared = event.data.is_none() && event.spec().has_data && event.encoding.is_some();
-    if padded || declared {
+    if padded {
         // Second pass over the same bytes, now recording every width.
-        let (_, _, _) = decode_numbers(input, pos, table, Some(&mut event))?;
+        decode_numbers(input, pos, table, Some(&mut event))?;
     }
     Ok((event, end))
 }

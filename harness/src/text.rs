@@ -39,15 +39,21 @@ pub fn header_line(version: Version) -> String {
 
 /// Writes a whole trace: header line, optional header directive, then every event.
 pub fn write_trace(out: &mut String, trace: &RawTrace<'_>, table: &WireTable, style: TextStyle) {
-    out.push_str(&header_line(trace.version));
-    out.push('\n');
-    if style == TextStyle::Lossless && trace.header[..] != trace.version.header()[..] {
-        out.push_str("#! header ");
-        gostr::quote_into(out, &trace.header);
-        out.push('\n');
-    }
+    write_preamble(out, trace.version, &trace.header, style);
     for e in &trace.events {
         write_event(out, e, table, style);
+    }
+}
+
+/// Appends the `Trace Go1.NN` line and, in the lossless style, a `#! header` directive
+/// when the header bytes are not the canonical ones.
+pub fn write_preamble(out: &mut String, version: Version, header: &[u8], style: TextStyle) {
+    out.push_str(&header_line(version));
+    out.push('\n');
+    if style == TextStyle::Lossless && header != &version.header()[..] {
+        out.push_str("#! header ");
+        gostr::quote_into(out, header);
+        out.push('\n');
     }
 }
 

@@ -37,7 +37,7 @@ pub enum ErrorKind {
     #[error("varint overflows a 64-bit integer")]
     VarintOverflow,
     /// A batch declares more than 64 KiB of payload.
-    #[error("invalid batch size {0}")]
+    #[error("invalid batch size {0}, maximum is 65536")]
     InvalidBatchSize(u64),
     /// A batch's declared size runs past the end of the input.
     #[error("failed to read full batch: read {read} but wanted {wanted}")]
@@ -53,6 +53,114 @@ pub enum ErrorKind {
     /// An event inside a batch runs past the batch's end.
     #[error("event runs past the end of its batch")]
     EventPastBatchEnd,
+    /// A batch header number that could not be read (Go: "error reading batch gen: EOF").
+    #[error("error reading batch {field}: {cause}")]
+    BatchHeader {
+        /// Go's name of the field: `gen`, `M ID`, `timestamp` or `size`.
+        field: &'static str,
+        /// Why the number could not be read.
+        cause: ReadCause,
+    },
+    /// A number inside a string, stack, CPU-sample or sync batch could not be read.
+    #[error("{0}")]
+    TableNumber(ReadCause),
+    /// A stack frame field that could not be read.
+    #[error("reading frame {frame}'s {field} for stack {stack}: {cause}")]
+    StackFrame {
+        /// 1-based frame index.
+        frame: u64,
+        /// Go's name of the field: `PC`, `funcID`, `fileID` or `line`.
+        field: &'static str,
+        /// The stack id.
+        stack: u64,
+        /// Why the number could not be read.
+        cause: ReadCause,
+    },
+    /// A batch with generation number 0.
+    #[error("invalid generation number {0}")]
+    InvalidGeneration(u64),
+    /// Before go 1.26: a batch of neither the current nor the next generation.
+    #[error("generations out of order")]
+    GenerationsOutOfOrder,
+    /// go 1.26: a batch of another generation before EndOfGeneration.
+    #[error("broken trace: missing end-of-generation event, or generations are interleaved")]
+    InterleavedGenerations,
+    /// go 1.26: the input ends inside a generation that has event batches.
+    #[error("incomplete generation found; trace likely truncated")]
+    IncompleteGeneration,
+    /// A generation without a frequency.
+    #[error("no frequency event found")]
+    NoFrequency,
+    /// A go 1.25+ generation without a clock snapshot.
+    #[error("no clock snapshot event found")]
+    NoClockSnapshot,
+    /// More than one frequency in a generation.
+    #[error("found multiple frequency events")]
+    MultipleFrequencies,
+    /// More than one clock snapshot in a generation.
+    #[error("found multiple clock snapshot events")]
+    MultipleClockSnapshots,
+    /// A sync batch entry that is neither Frequency nor ClockSnapshot.
+    #[error("expected frequency or clock snapshot event, got {0}")]
+    BadSyncEntry(u8),
+    /// An EndOfGeneration where Go's reader does not expect one (1.26+ reading an older trace).
+    #[error("internal error: unexpectedly processing EndOfGeneration; broken trace?")]
+    UnexpectedEndOfGeneration,
+    /// A table batch entry of the wrong type.
+    #[error("expected {expected} event, got {got}")]
+    BadTableEntry {
+        /// `string`, `stack` or `CPU sample`.
+        expected: &'static str,
+        /// The type byte found.
+        got: u8,
+    },
+    /// A string longer than 1024 bytes.
+    #[error("invalid string size {0}, maximum is 1024")]
+    InvalidStringSize(u64),
+    /// A stack of more than 128 frames.
+    #[error("invalid stack size {0}, maximum is 128")]
+    InvalidStackSize(u64),
+    /// A string whose bytes run past its batch.
+    #[error("failed to read full string: read {read} but wanted {wanted}")]
+    ShortString {
+        /// Bytes available.
+        read: u64,
+        /// Bytes declared.
+        wanted: u64,
+    },
+    /// A second string or stack with the same id (id 0 is implicit, so it always clashes).
+    #[error("multiple {table}s with the same ID: id={id}, new={new}, existing={existing}")]
+    DuplicateId {
+        /// Go's type name: `string` or `trace.stack`.
+        table: &'static str,
+        /// The id.
+        id: u64,
+        /// The new value, printed as Go's `%v` does.
+        new: String,
+        /// The existing value, printed as Go's `%v` does.
+        existing: String,
+    },
+    /// A stack frame PC with no frame (Go 1.23+).
+    #[error("found unknown pc {pc:x} for stack {stack}")]
+    UnknownPc {
+        /// The PC.
+        pc: u64,
+        /// The stack id.
+        stack: u64,
+    },
+    /// A stack frame naming a function or file string that the generation lacks.
+    #[error("found invalid {which} string ID {id} for stack {stack}")]
+    InvalidFrameString {
+        /// `func` or `file`.
+        which: &'static str,
+        /// The string id.
+        id: u64,
+        /// The stack id.
+        stack: u64,
+    },
+    /// The underlying reader failed (not a problem of the trace itself).
+    #[error("read error: {0}")]
+    Io(String),
     /// Text form: the first line is not `Trace Go1.NN`.
     #[error("text header: {0}")]
     TextHeader(String),
@@ -85,6 +193,64 @@ pub enum ErrorKind {
     /// Text form: an event cannot be written with the requested encoding.
     #[error("cannot encode: {0}")]
     Unencodable(String),
+}
+
+/// Why a number could not be read, worded as Go's `encoding/binary` errors print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadCause {
+    /// The input ended where the number should start (`io.EOF`).
+    Eof,
+    /// The input ended inside the number (`io.ErrUnexpectedEOF`).
+    UnexpectedEof,
+    /// Longer than 10 bytes or above 2^64-1.
+    Overflow,
+}
+
+impl fmt::Display for ReadCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ReadCause::Eof => "EOF",
+            ReadCause::UnexpectedEof => "unexpected EOF",
+            ReadCause::Overflow => "binary: varint overflows a 64-bit integer",
+        })
+    }
+}
+
+impl From<crate::varint::VarintError> for ReadCause {
+    fn from(e: crate::varint::VarintError) -> ReadCause {
+        match e {
+            crate::varint::VarintError::Eof => ReadCause::Eof,
+            crate::varint::VarintError::Truncated => ReadCause::UnexpectedEof,
+            crate::varint::VarintError::Overflow => ReadCause::Overflow,
+        }
+    }
+}
+
+impl ErrorKind {
+    /// The message the parser of Go release `profile` gives for this error, where it words
+    /// it differently from our own text.
+    pub fn go_message(&self, profile: crate::version::Toolchain) -> String {
+        use crate::version::{Toolchain, Version};
+        match self {
+            ErrorKind::ExpectedBatch(ty) if profile < Toolchain::Go1_25 => {
+                let version = if profile == Toolchain::Go1_22 {
+                    Version::Go122
+                } else {
+                    Version::Go123
+                };
+                let name = match crate::spec::WireTable::new(profile, version) {
+                    Some(t) if (*ty as usize) < t.len() => t.spec(*ty).name.to_string(),
+                    _ => format!("Invalid({ty})"),
+                };
+                if profile == Toolchain::Go1_22 {
+                    format!("expected batch event (EventBatch), got {name}")
+                } else {
+                    format!("expected batch event, got {name}")
+                }
+            }
+            _ => self.to_string(),
+        }
+    }
 }
 
 /// Where an error was detected. Fields that do not apply are `None`.
@@ -121,42 +287,68 @@ impl fmt::Display for Location {
     }
 }
 
-/// A rejected input: what was wrong and where.
+/// What an [`Error`] holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
+pub struct ErrorDetail {
     /// What went wrong.
     pub kind: ErrorKind,
     /// Where it was detected.
     pub location: Location,
 }
 
+/// A rejected input: what was wrong and where. Boxed, so that results on the decode paths
+/// stay one pointer wide; `error.kind` and `error.location` read through it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error(Box<ErrorDetail>);
+
+impl std::ops::Deref for Error {
+    type Target = ErrorDetail;
+    fn deref(&self) -> &ErrorDetail {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorDetail {
+        &mut self.0
+    }
+}
+
 impl Error {
     /// An error at a byte offset.
     pub fn at(kind: ErrorKind, offset: u64) -> Error {
-        Error {
-            kind,
-            location: Location {
-                offset,
-                ..Location::default()
-            },
-        }
+        let location = Location {
+            offset,
+            ..Location::default()
+        };
+        Error(Box::new(ErrorDetail { kind, location }))
     }
 
     /// An error on a line of text that starts at `offset`.
     pub fn at_line(kind: ErrorKind, offset: u64, line: u64) -> Error {
-        Error {
-            kind,
-            location: Location {
-                offset,
-                line: Some(line),
-                ..Location::default()
-            },
-        }
+        let location = Location {
+            offset,
+            line: Some(line),
+            ..Location::default()
+        };
+        Error(Box::new(ErrorDetail { kind, location }))
     }
 
     /// The same error, with the event index filled in.
     pub fn with_event(mut self, index: u64) -> Error {
         self.location.event = Some(index);
+        self
+    }
+
+    /// The same error, with the batch index filled in.
+    pub fn with_batch(mut self, index: u64) -> Error {
+        self.location.batch = Some(index);
+        self
+    }
+
+    /// The same error, with the generation filled in.
+    pub fn in_generation(mut self, generation: u64) -> Error {
+        self.location.generation = Some(generation);
         self
     }
 

@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod generation;
 pub mod golden;
 pub mod gostr;
 pub mod properties;

@@ -94,3 +94,31 @@ pub fn text_round_trip(data: &[u8]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Binary input: for every Go release, the generation reader ends in generations or a
+/// located error, and the tables it builds only hold what the input carried.
+pub fn generations_are_located(data: &[u8]) -> Result<(), String> {
+    for profile in Toolchain::ALL {
+        let reader = match crate::generation::GenerationReader::new(data, profile) {
+            Ok(r) => r,
+            Err(e) => return offset_inside(&e, data.len(), "generation header"),
+        };
+        let mut strings = 0usize;
+        for generation in reader {
+            match generation {
+                Err(e) => {
+                    offset_inside(&e, data.len(), "generation reader")?;
+                    break;
+                }
+                Ok(g) => strings += g.strings.values().map(Vec::len).sum::<usize>(),
+            }
+        }
+        if strings > data.len() {
+            return Err(format!(
+                "{profile}: {strings} bytes of strings from {} bytes of input",
+                data.len()
+            ));
+        }
+    }
+    Ok(())
+}

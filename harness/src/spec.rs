@@ -425,6 +425,16 @@ impl WireTable {
         }
     }
 
+    /// Number of entries (type bytes below this exist in the table).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the table has no entries (the old formats' view).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// Whether `ty` is a readable type byte in this table (Go's raw reader rejects 0 too).
     pub fn contains(&self, ty: EventType) -> bool {
         ty != ev::NONE && (ty as usize) < self.len

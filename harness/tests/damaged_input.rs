@@ -98,7 +98,25 @@ fn every_flipped_byte_of_the_smallest_traces_is_handled() {
                 if let Err(violation) = properties::wire_round_trip(&data) {
                     panic!("{} with byte {i} ^ {mask:#x}: {violation}", trace.name());
                 }
+                if let Err(violation) = properties::generations_are_located(&data) {
+                    panic!("{} with byte {i} ^ {mask:#x}: {violation}", trace.name());
+                }
                 data[i] ^= mask;
+            }
+        }
+    }
+}
+
+#[test]
+fn every_truncation_of_the_smallest_traces_reads_generations_or_fails_located() {
+    let mut corpus = common::corpus();
+    corpus.sort_by_key(|t| t.bytes.len());
+    let mut seen = std::collections::HashSet::new();
+    corpus.retain(|t| seen.insert(t.toolchain));
+    for trace in corpus {
+        for cut in 0..trace.bytes.len() {
+            if let Err(violation) = properties::generations_are_located(&trace.bytes[..cut]) {
+                panic!("{} cut at {cut}: {violation}", trace.name());
             }
         }
     }

@@ -62,6 +62,9 @@ fn wire_round_trip_on_seeded_bytes() {
         if let Err(v) = properties::wire_round_trip(&data) {
             panic!("case {case}: {v}\ninput: {data:?}");
         }
+        if let Err(v) = properties::generations_are_located(&data) {
+            panic!("case {case}: {v}\ninput: {data:?}");
+        }
     }
 }
 
@@ -74,6 +77,9 @@ fn wire_round_trip_on_mutated_corpus() {
         let mut data = trace.bytes.clone();
         rng.mutate(&mut data);
         if let Err(v) = properties::wire_round_trip(&data) {
+            panic!("case {case} ({}): {v}", trace.name());
+        }
+        if let Err(v) = properties::generations_are_located(&data) {
             panic!("case {case} ({}): {v}", trace.name());
         }
     }

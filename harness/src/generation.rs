@@ -1,0 +1,853 @@
+//! Generations: the self-contained units of a trace (their own strings, stacks, CPU
+//! samples, frequency and clock snapshot), read from a stream one at a time the way a
+//! given Go release's parser reads them.
+//!
+//! Two ways to find where a generation ends:
+//! - traces before go 1.26 (and every trace read by Go 1.25 and older): a generation ends
+//!   at the first batch of the next generation number, which is kept ("spilled") for the
+//!   next one;
+//! - go 1.26 traces read by Go 1.26+: a generation ends at an EndOfGeneration record.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+
+use crate::error::{Error, ErrorKind, ReadCause, Result};
+use crate::raw::read_header;
+use crate::records::{BatchKind, MAX_BATCH_SIZE};
+use crate::spec::{ev, MAX_FRAMES_PER_STACK};
+use crate::varint;
+use crate::version::{Toolchain, Version};
+
+/// Longest string Go accepts in a strings batch (`MaxEventTrailerDataSize`).
+pub const MAX_STRING_SIZE: u64 = 1024;
+
+/// Go's `NoGoroutine`, as CPU samples with g=0 are reported.
+pub const NO_GOROUTINE: i64 = -1;
+
+/// One batch as read: its header fields and the range of its payload in the generation's
+/// arena.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Batch {
+    /// Thread id (`u64::MAX` for "no M").
+    pub m: u64,
+    /// Base timestamp in ticks.
+    pub time: u64,
+    /// Experiment id (0: none).
+    pub exp: u8,
+    /// Byte offset of the payload in the file.
+    pub offset: u64,
+    /// Index of the batch in the file (0-based).
+    pub index: u64,
+    start: usize,
+    end: usize,
+}
+
+/// One frame of a stack table entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// Program counter.
+    pub pc: u64,
+    /// String id of the function name.
+    pub func: u64,
+    /// String id of the file name.
+    pub file: u64,
+    /// Line number.
+    pub line: u64,
+}
+
+/// One CPU sample, its time already converted to nanoseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CpuSample {
+    /// Time in ns (`freq × ticks`, as Go computes it).
+    pub time: i64,
+    /// Thread id.
+    pub m: u64,
+    /// Processor id (`u64::MAX`: none).
+    pub p: u64,
+    /// Goroutine id, or [`NO_GOROUTINE`] for a wire 0.
+    pub g: i64,
+    /// Stack id (not validated, as in Go).
+    pub stack: u64,
+}
+
+/// A go 1.25+ clock snapshot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClockSnapshot {
+    /// Trace clock in ticks (batch time plus the snapshot's delta).
+    pub ticks: u64,
+    /// Monotonic clock reading.
+    pub mono: u64,
+    /// Wall clock seconds since the Unix epoch.
+    pub sec: u64,
+    /// Wall clock nanoseconds.
+    pub nsec: u64,
+}
+
+impl ClockSnapshot {
+    /// The wall time as Go 1.26+ prints it: `time.Unix(sec, nsec)` in UTC, RFC 3339 with
+    /// nanoseconds and trailing zeros dropped (`2025-02-28T15:04:09.000000123Z`).
+    pub fn wall_rfc3339_nano(&self) -> String {
+        // Go converts both to int64 and normalises nanoseconds into seconds.
+        let (sec, nsec) = (self.sec as i64, self.nsec as i64);
+        let sec = sec.wrapping_add(nsec.div_euclid(1_000_000_000));
+        let nsec = nsec.rem_euclid(1_000_000_000);
+        let days = sec.div_euclid(86_400);
+        let secs_of_day = sec.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        let mut s = format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+            secs_of_day / 3600,
+            secs_of_day / 60 % 60,
+            secs_of_day % 60
+        );
+        if nsec != 0 {
+            let fraction = format!("{nsec:09}");
+            s.push('.');
+            s.push_str(fraction.trim_end_matches('0'));
+        }
+        s.push('Z');
+        s
+    }
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Side data of an experiment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExperimentalBatch {
+    /// Experiment id.
+    pub exp: u8,
+    /// Thread id.
+    pub m: u64,
+    /// The payload.
+    pub data: Vec<u8>,
+}
+
+/// One generation with its tables.
+#[derive(Debug, Default)]
+pub struct Generation {
+    /// The generation number.
+    pub number: u64,
+    arena: Vec<u8>,
+    /// Event batches per M, in the order each M's first batch appears (Go 1.25+'s cursor
+    /// order; Go 1.22 and 1.23 use map order, which is random).
+    pub batches: Vec<(u64, Vec<Batch>)>,
+    /// String table (id 0 is implicit and means "").
+    pub strings: HashMap<u64, Vec<u8>>,
+    /// Stack table: the frames of each stack as written.
+    pub stacks: HashMap<u64, Vec<Frame>>,
+    /// Frames by PC, the first one seen winning (how Go 1.23+ resolves stacks).
+    pub frames_by_pc: HashMap<u64, Frame>,
+    /// CPU samples in time order.
+    pub cpu_samples: Vec<CpuSample>,
+    /// Nanoseconds per tick (Go's `frequency`; 0 when no frequency was found).
+    pub ns_per_tick: f64,
+    /// The clock snapshot of a go 1.25+ sync batch.
+    pub clock: Option<ClockSnapshot>,
+    /// Experimental side data, in file order.
+    pub experimental: Vec<ExperimentalBatch>,
+    /// Go 1.25+'s running minimum of batch times (reset by a zero time), in ticks.
+    pub min_ts: u64,
+}
+
+impl Generation {
+    /// The payload bytes of a batch of this generation.
+    pub fn payload(&self, batch: &Batch) -> &[u8] {
+        &self.arena[batch.start..batch.end]
+    }
+
+    /// Ticks to nanoseconds as Go's `frequency.mul` does: one float64 product, converted
+    /// to int64 the way amd64 does (out-of-range and NaN give `i64::MIN`).
+    pub fn ticks_to_ns(&self, ticks: u64) -> i64 {
+        go_f64_to_i64(ticks as f64 * self.ns_per_tick)
+    }
+
+    /// Time of the Sync event that opens this generation (Go 1.25+): `mul(min_ts)`.
+    pub fn sync_time(&self) -> i64 {
+        self.ticks_to_ns(self.min_ts)
+    }
+}
+
+/// Go's float64 to int64 conversion on amd64: truncation, and `i64::MIN` for anything it
+/// cannot represent.
+pub fn go_f64_to_i64(x: f64) -> i64 {
+    if !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x) {
+        i64::MIN
+    } else {
+        x as i64
+    }
+}
+
+/// A byte stream that tracks its offset and reads numbers with Go's rules.
+struct Stream<R> {
+    reader: BufReader<R>,
+    offset: u64,
+}
+
+impl<R: Read> Stream<R> {
+    fn byte(&mut self) -> std::io::Result<Option<u8>> {
+        let buf = self.reader.fill_buf()?;
+        let Some(&b) = buf.first() else {
+            return Ok(None);
+        };
+        self.reader.consume(1);
+        self.offset += 1;
+        Ok(Some(b))
+    }
+
+    fn number(&mut self) -> std::io::Result<std::result::Result<u64, ReadCause>> {
+        let mut bytes = [0u8; varint::MAX_LEN];
+        for i in 0..varint::MAX_LEN {
+            let Some(b) = self.byte()? else {
+                return Ok(Err(if i == 0 {
+                    ReadCause::Eof
+                } else {
+                    ReadCause::UnexpectedEof
+                }));
+            };
+            bytes[i] = b;
+            if b < 0x80 {
+                return Ok(varint::read(&bytes[..=i])
+                    .map(|(v, _)| v)
+                    .map_err(ReadCause::from));
+            }
+        }
+        Ok(Err(ReadCause::Overflow))
+    }
+
+    /// Appends up to `len` bytes to `out`; returns how many were there.
+    fn payload(&mut self, len: u64, out: &mut Vec<u8>) -> std::io::Result<u64> {
+        // Grows with the bytes actually read, never by the declared size alone.
+        let n = (&mut self.reader).take(len).read_to_end(out)? as u64;
+        self.offset += n;
+        Ok(n)
+    }
+}
+
+/// A batch read from the stream but not yet placed in a generation.
+struct PendingBatch {
+    generation: u64,
+    batch: Batch,
+    payload: Vec<u8>,
+    end_of_generation: bool,
+}
+
+/// Reads generations one at a time, as the parser of Go release `profile` does.
+pub struct GenerationReader<R> {
+    stream: Stream<R>,
+    profile: Toolchain,
+    version: Version,
+    spill: Option<PendingBatch>,
+    deferred: Option<Error>,
+    batch_index: u64,
+    emitted: bool,
+    done: bool,
+}
+
+/// Converts an I/O failure of the underlying reader (not a format problem).
+fn io_error(e: std::io::Error, offset: u64) -> Error {
+    Error::at(ErrorKind::Io(e.to_string()), offset)
+}
+
+impl<R: Read> GenerationReader<R> {
+    /// Reads the header with `profile`'s rules and positions at the first batch.
+    pub fn new(reader: R, profile: Toolchain) -> Result<GenerationReader<R>> {
+        let mut reader = BufReader::with_capacity(64 << 10, reader);
+        // The header is at most a few dozen bytes even with Go's lenient spacing.
+        let peek = reader.fill_buf().map_err(|e| io_error(e, 0))?.to_vec();
+        let (version, header_len) = read_header(&peek, profile)?;
+        reader.consume(header_len);
+        Ok(GenerationReader {
+            stream: Stream {
+                reader,
+                offset: header_len as u64,
+            },
+            profile,
+            version,
+            spill: None,
+            deferred: None,
+            batch_index: 0,
+            emitted: false,
+            done: false,
+        })
+    }
+
+    /// The trace's version.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    fn ends_with_marker(&self) -> bool {
+        self.profile >= Toolchain::Go1_26 && self.version >= Version::Go126
+    }
+
+    /// Reads one top-level record as Go's `readBatch`; `Ok(None)` at a clean end.
+    fn read_batch(&mut self) -> Result<Option<PendingBatch>> {
+        let start = self.stream.offset;
+        let io = |e, s: &Stream<R>| io_error(e, s.offset);
+        let Some(ty) = self.stream.byte().map_err(|e| io(e, &self.stream))? else {
+            return Ok(None);
+        };
+        let index = self.batch_index;
+        let located = |kind, offset| Error::at(kind, offset).with_batch(index);
+        let marker_aware = self.profile >= Toolchain::Go1_26;
+        if ty == ev::END_OF_GENERATION && marker_aware {
+            self.batch_index += 1;
+            let batch = Batch {
+                m: u64::MAX,
+                time: 0,
+                exp: 0,
+                offset: start,
+                index,
+                start: 0,
+                end: 1,
+            };
+            return Ok(Some(PendingBatch {
+                generation: 0,
+                batch,
+                payload: vec![ty],
+                end_of_generation: true,
+            }));
+        }
+        let experimental = ty == ev::EXPERIMENTAL_BATCH && self.profile >= Toolchain::Go1_23;
+        if ty != ev::EVENT_BATCH && !experimental {
+            return Err(located(ErrorKind::ExpectedBatch(ty), start));
+        }
+        let mut exp = 0;
+        if experimental {
+            match self.stream.byte().map_err(|e| io(e, &self.stream))? {
+                Some(b) => exp = b,
+                // Go's reader sees a bare io.EOF here and takes it for the end of the trace.
+                None => return Ok(None),
+            }
+        }
+        let mut header = [0u64; 4];
+        for (value, field) in header.iter_mut().zip(["gen", "M ID", "timestamp", "size"]) {
+            let offset = self.stream.offset;
+            *value = self
+                .stream
+                .number()
+                .map_err(|e| io(e, &self.stream))?
+                .map_err(|cause| located(ErrorKind::BatchHeader { field, cause }, offset))?;
+        }
+        let [generation, m, time, size] = header;
+        let with_gen = |e: Error| e.in_generation(generation);
+        if size > MAX_BATCH_SIZE {
+            return Err(with_gen(located(
+                ErrorKind::InvalidBatchSize(size),
+                self.stream.offset,
+            )));
+        }
+        let offset = self.stream.offset;
+        let mut payload = Vec::new();
+        let read = self
+            .stream
+            .payload(size, &mut payload)
+            .map_err(|e| io(e, &self.stream))?;
+        if read != size {
+            let kind = ErrorKind::ShortBatch { read, wanted: size };
+            return Err(with_gen(located(kind, self.stream.offset)));
+        }
+        self.batch_index += 1;
+        // Go 1.26+ takes any batch whose payload starts with the marker byte for one.
+        let end_of_generation =
+            marker_aware && exp == 0 && payload.first() == Some(&ev::END_OF_GENERATION);
+        let batch = Batch {
+            m,
+            time,
+            exp,
+            offset,
+            index,
+            start: 0,
+            end: payload.len(),
+        };
+        Ok(Some(PendingBatch {
+            generation,
+            batch,
+            payload,
+            end_of_generation,
+        }))
+    }
+
+    fn read_delimited(&mut self) -> Result<Option<Generation>> {
+        let mut g = Generation::default();
+        loop {
+            let Some(b) = self.read_batch()? else {
+                if !g.batches.is_empty() {
+                    return Err(Error::at(
+                        ErrorKind::IncompleteGeneration,
+                        self.stream.offset,
+                    ));
+                }
+                return Ok(None);
+            };
+            if g.number == 0 {
+                g.number = b.generation;
+            }
+            if b.end_of_generation {
+                break;
+            }
+            let at = b.batch.offset;
+            let located = |kind| Error::at(kind, at).with_batch(b.batch.index);
+            if b.generation == 0 {
+                return Err(located(ErrorKind::InvalidGeneration(0)));
+            }
+            if b.generation != g.number {
+                return Err(located(ErrorKind::InterleavedGenerations));
+            }
+            self.add(&mut g, b)?;
+        }
+        self.finish(g).map(Some)
+    }
+
+    fn read_with_spill(&mut self) -> Result<Option<Generation>> {
+        let mut g = Generation::default();
+        if let Some(b) = self.spill.take() {
+            g.number = b.generation;
+            g.min_ts = b.batch.time;
+            self.add(&mut g, b)?;
+        }
+        let defers = self.profile >= Toolchain::Go1_23;
+        loop {
+            let b = match self.read_batch() {
+                Ok(Some(b)) => b,
+                Ok(None) => break,
+                Err(e) if defers && g.number != 0 => {
+                    self.deferred = Some(e);
+                    break;
+                }
+                Err(e) => return Err(e),
+            };
+            let located = |kind| Error::at(kind, b.batch.offset).with_batch(b.batch.index);
+            if b.generation == 0 {
+                return Err(located(ErrorKind::InvalidGeneration(0)));
+            }
+            if g.number == 0 {
+                g.number = b.generation;
+            }
+            if b.generation == g.number.wrapping_add(1) {
+                self.spill = Some(b);
+                break;
+            }
+            if b.generation != g.number {
+                return Err(located(ErrorKind::GenerationsOutOfOrder));
+            }
+            self.add(&mut g, b)?;
+        }
+        self.finish(g).map(Some)
+    }
+
+    /// Files one batch into the generation's tables (Go's `processBatch`).
+    fn add(&self, g: &mut Generation, b: PendingBatch) -> Result<()> {
+        if self.profile >= Toolchain::Go1_25 && (g.min_ts == 0 || b.batch.time < g.min_ts) {
+            g.min_ts = b.batch.time;
+        }
+        let kind = batch_kind(
+            b.batch.exp,
+            b.payload.first().copied(),
+            self.version,
+            self.profile,
+        );
+        let located = |e: Error| e.with_batch(b.batch.index).in_generation(b.generation);
+        match kind {
+            BatchKind::Strings => add_strings(g, &b.payload, b.batch.offset).map_err(located),
+            BatchKind::Stacks => {
+                add_stacks(g, &b.payload, b.batch.offset, self.profile).map_err(located)
+            }
+            BatchKind::CpuSamples => {
+                add_cpu_samples(g, &b.payload, b.batch.offset).map_err(located)
+            }
+            BatchKind::Sync => {
+                add_sync(g, &b.payload, &b.batch, self.version, self.profile).map_err(located)
+            }
+            BatchKind::Experimental(exp) => {
+                g.experimental.push(ExperimentalBatch {
+                    exp,
+                    m: b.batch.m,
+                    data: b.payload,
+                });
+                Ok(())
+            }
+            BatchKind::Events if b.end_of_generation => Err(located(Error::at(
+                ErrorKind::UnexpectedEndOfGeneration,
+                b.batch.offset,
+            ))),
+            BatchKind::Events => {
+                let mut batch = b.batch;
+                batch.start = g.arena.len();
+                g.arena.extend_from_slice(&b.payload);
+                batch.end = g.arena.len();
+                match g.batches.iter_mut().find(|(m, _)| *m == batch.m) {
+                    Some((_, list)) => list.push(batch),
+                    None => g.batches.push((batch.m, vec![batch])),
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Go's checks once a generation is read: frequency, clock snapshot, stack strings;
+    /// then CPU samples are converted and sorted.
+    fn finish(&self, mut g: Generation) -> Result<Generation> {
+        let at = |kind| Error::at(kind, self.stream.offset).in_generation(g.number);
+        if g.ns_per_tick == 0.0 {
+            return Err(at(ErrorKind::NoFrequency));
+        }
+        if self.version >= Version::Go125 && self.profile >= Toolchain::Go1_25 && g.clock.is_none()
+        {
+            return Err(at(ErrorKind::NoClockSnapshot));
+        }
+        validate_stack_strings(&g, self.profile).map_err(at)?;
+        let ns_per_tick = g.ns_per_tick;
+        for s in &mut g.cpu_samples {
+            // `time` held the raw tick count until now.
+            s.time = go_f64_to_i64(s.time as u64 as f64 * ns_per_tick);
+        }
+        // Go sorts with an unstable sort; equal times keep file order here.
+        g.cpu_samples.sort_by_key(|s| s.time);
+        Ok(g)
+    }
+}
+
+impl<R: Read> Iterator for GenerationReader<R> {
+    type Item = Result<Generation>;
+
+    fn next(&mut self) -> Option<Result<Generation>> {
+        if self.done {
+            return None;
+        }
+        // An error met while reading ahead is reported once the generation before it is out.
+        if let Some(e) = self.deferred.take() {
+            self.done = true;
+            return Some(Err(e));
+        }
+        let result = if self.ends_with_marker() {
+            self.read_delimited()
+        } else if self.emitted && self.spill.is_none() {
+            // Without a batch of the next generation left over, the trace is over.
+            Ok(None)
+        } else {
+            self.read_with_spill()
+        };
+        match result {
+            Ok(Some(g)) => {
+                self.emitted = true;
+                Some(Ok(g))
+            }
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Decides what a batch holds, as the parser of `profile` does for a trace of `version`.
+pub fn batch_kind(exp: u8, first: Option<u8>, version: Version, profile: Toolchain) -> BatchKind {
+    if exp != 0 {
+        return BatchKind::Experimental(exp);
+    }
+    let sync_led = if profile >= Toolchain::Go1_25 && version >= Version::Go125 {
+        ev::SYNC
+    } else {
+        ev::FREQUENCY
+    };
+    match first {
+        Some(ev::STRINGS) => BatchKind::Strings,
+        Some(ev::STACKS) => BatchKind::Stacks,
+        Some(ev::CPU_SAMPLES) => BatchKind::CpuSamples,
+        Some(b) if b == sync_led => BatchKind::Sync,
+        _ => BatchKind::Events,
+    }
+}
+
+/// A cursor over a table batch's payload, with errors located in the file.
+struct Entries<'a> {
+    data: &'a [u8],
+    pos: usize,
+    base: u64,
+}
+
+impl Entries<'_> {
+    fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.data.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn number_or(&mut self, wrap: impl FnOnce(ReadCause) -> ErrorKind) -> Result<u64> {
+        match varint::read(&self.data[self.pos..]) {
+            Ok((v, n)) => {
+                self.pos += n;
+                Ok(v)
+            }
+            Err(e) => Err(Error::at(wrap(e.into()), self.offset())),
+        }
+    }
+
+    fn number(&mut self) -> Result<u64> {
+        self.number_or(ErrorKind::TableNumber)
+    }
+
+    fn entry(&mut self, expected_ty: u8, expected: &'static str) -> Result<Option<()>> {
+        let offset = self.offset();
+        match self.byte() {
+            None => Ok(None),
+            Some(b) if b == expected_ty => Ok(Some(())),
+            Some(got) => Err(Error::at(
+                ErrorKind::BadTableEntry { expected, got },
+                offset,
+            )),
+        }
+    }
+}
+
+fn add_strings(g: &mut Generation, data: &[u8], base: u64) -> Result<()> {
+    let mut r = Entries { data, pos: 1, base };
+    while r.entry(ev::STRING, "string")?.is_some() {
+        let id = r.number()?;
+        let len = r.number()?;
+        if len > MAX_STRING_SIZE {
+            return Err(Error::at(ErrorKind::InvalidStringSize(len), r.offset()));
+        }
+        let available = (data.len() - r.pos) as u64;
+        if len > available {
+            let kind = ErrorKind::ShortString {
+                read: available,
+                wanted: len,
+            };
+            return Err(Error::at(kind, base + data.len() as u64));
+        }
+        let s = data[r.pos..r.pos + len as usize].to_vec();
+        r.pos += len as usize;
+        let existing = if id == 0 {
+            Some(&[][..])
+        } else {
+            g.strings.get(&id).map(Vec::as_slice)
+        };
+        if let Some(existing) = existing {
+            let kind = ErrorKind::DuplicateId {
+                table: "string",
+                id,
+                new: String::from_utf8_lossy(&s).into_owned(),
+                existing: String::from_utf8_lossy(existing).into_owned(),
+            };
+            return Err(Error::at(kind, r.offset()));
+        }
+        g.strings.insert(id, s);
+    }
+    Ok(())
+}
+
+/// Go's `%v` of a stack table entry: `{[pc pc …]}` from 1.23 on, `{[{pc func file line} …]}`
+/// in 1.22.
+fn stack_value(frames: &[Frame], profile: Toolchain) -> String {
+    let items: Vec<String> = frames
+        .iter()
+        .map(|f| {
+            if profile == Toolchain::Go1_22 {
+                format!("{{{} {} {} {}}}", f.pc, f.func, f.file, f.line)
+            } else {
+                f.pc.to_string()
+            }
+        })
+        .collect();
+    format!("{{[{}]}}", items.join(" "))
+}
+
+fn add_stacks(g: &mut Generation, data: &[u8], base: u64, profile: Toolchain) -> Result<()> {
+    let mut r = Entries { data, pos: 1, base };
+    while r.entry(ev::STACK, "stack")?.is_some() {
+        let id = r.number()?;
+        let nframes = r.number()?;
+        if nframes > MAX_FRAMES_PER_STACK {
+            return Err(Error::at(ErrorKind::InvalidStackSize(nframes), r.offset()));
+        }
+        let mut frames = Vec::with_capacity(nframes as usize);
+        for i in 1..=nframes {
+            let mut fields = [0u64; 4];
+            for (value, field) in fields.iter_mut().zip(["PC", "funcID", "fileID", "line"]) {
+                *value = r.number_or(|cause| ErrorKind::StackFrame {
+                    frame: i,
+                    field,
+                    stack: id,
+                    cause,
+                })?;
+            }
+            let [pc, func, file, line] = fields;
+            let frame = Frame {
+                pc,
+                func,
+                file,
+                line,
+            };
+            g.frames_by_pc.entry(pc).or_insert(frame);
+            frames.push(frame);
+        }
+        let existing = if id == 0 {
+            Some(&[][..])
+        } else {
+            g.stacks.get(&id).map(Vec::as_slice)
+        };
+        if let Some(existing) = existing {
+            let kind = ErrorKind::DuplicateId {
+                table: "trace.stack",
+                id,
+                new: stack_value(&frames, profile),
+                existing: stack_value(existing, profile),
+            };
+            return Err(Error::at(kind, r.offset()));
+        }
+        g.stacks.insert(id, frames);
+    }
+    Ok(())
+}
+
+fn add_cpu_samples(g: &mut Generation, data: &[u8], base: u64) -> Result<()> {
+    let mut r = Entries { data, pos: 1, base };
+    while r.entry(ev::CPU_SAMPLE, "CPU sample")?.is_some() {
+        let time = r.number()?;
+        let m = r.number()?;
+        let p = r.number()?;
+        let goroutine = r.number()?;
+        let stack = r.number()?;
+        let g_id = if goroutine == 0 {
+            NO_GOROUTINE
+        } else {
+            goroutine as i64
+        };
+        // The raw tick count is kept until the generation's frequency is known.
+        g.cpu_samples.push(CpuSample {
+            time: time as i64,
+            m,
+            p,
+            g: g_id,
+            stack,
+        });
+    }
+    Ok(())
+}
+
+fn add_sync(
+    g: &mut Generation,
+    data: &[u8],
+    batch: &Batch,
+    version: Version,
+    profile: Toolchain,
+) -> Result<()> {
+    let base = batch.offset;
+    if profile < Toolchain::Go1_25 {
+        // Go 1.22 and 1.23 read the first frequency and ignore the rest of the batch.
+        let mut r = Entries { data, pos: 1, base };
+        let freq = r.number()?;
+        if g.ns_per_tick != 0.0 {
+            return Err(Error::at(ErrorKind::MultipleFrequencies, base));
+        }
+        g.ns_per_tick = 1.0 / (freq as f64 / 1e9);
+        return Ok(());
+    }
+    let mut r = Entries {
+        data,
+        pos: usize::from(version >= Version::Go125),
+        base,
+    };
+    let mut last_ts = batch.time;
+    while let Some(ty) = {
+        let offset = r.offset();
+        r.byte().map(|b| (b, offset))
+    } {
+        let (ty, offset) = ty;
+        match ty {
+            ev::FREQUENCY => {
+                if g.ns_per_tick != 0.0 {
+                    return Err(Error::at(ErrorKind::MultipleFrequencies, offset));
+                }
+                let freq = r.number()?;
+                g.ns_per_tick = 1.0 / (freq as f64 / 1e9);
+            }
+            ev::CLOCK_SNAPSHOT if version >= Version::Go125 => {
+                if g.clock.is_some() {
+                    return Err(Error::at(ErrorKind::MultipleClockSnapshots, offset));
+                }
+                let dt = r.number()?;
+                last_ts = last_ts.wrapping_add(dt);
+                let mono = r.number()?;
+                let sec = r.number()?;
+                let nsec = r.number()?;
+                g.clock = Some(ClockSnapshot {
+                    ticks: last_ts,
+                    mono,
+                    sec,
+                    nsec,
+                });
+            }
+            other => return Err(Error::at(ErrorKind::BadSyncEntry(other), offset)),
+        }
+    }
+    Ok(())
+}
+
+/// Every frame of every stack must name strings of its generation. Go walks its tables in
+/// map order, so with several bad stacks it may name another one first; we name the
+/// lowest stack id.
+fn validate_stack_strings(
+    g: &Generation,
+    profile: Toolchain,
+) -> std::result::Result<(), ErrorKind> {
+    let mut ids: Vec<&u64> = g.stacks.keys().collect();
+    ids.sort();
+    let known = |id: u64| id == 0 || g.strings.contains_key(&id);
+    for &stack in ids {
+        for frame in &g.stacks[&stack] {
+            // Go 1.23+ looks frames up by PC, so the first frame seen for a PC is checked.
+            let frame = if profile == Toolchain::Go1_22 {
+                *frame
+            } else {
+                match g.frames_by_pc.get(&frame.pc) {
+                    Some(f) => *f,
+                    None => {
+                        return Err(ErrorKind::UnknownPc {
+                            pc: frame.pc,
+                            stack,
+                        })
+                    }
+                }
+            };
+            if !known(frame.func) {
+                return Err(ErrorKind::InvalidFrameString {
+                    which: "func",
+                    id: frame.func,
+                    stack,
+                });
+            }
+            if !known(frame.file) {
+                return Err(ErrorKind::InvalidFrameString {
+                    which: "file",
+                    id: frame.file,
+                    stack,
+                });
+            }
+        }
+    }
+    Ok(())
+}

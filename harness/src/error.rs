@@ -158,6 +158,17 @@ pub enum ErrorKind {
         /// The stack id.
         stack: u64,
     },
+    /// The orderer could not place an event; `message` is Go's wording.
+    #[error("{message}")]
+    Ordering {
+        /// What kind of failure.
+        class: crate::order::OrderClass,
+        /// Go's message for it.
+        message: String,
+    },
+    /// A Go release whose behaviour is not reproduced yet for this operation.
+    #[error("profile {0} is not supported for this yet")]
+    UnsupportedProfile(&'static str),
     /// The underlying reader failed (not a problem of the trace itself).
     #[error("read error: {0}")]
     Io(String),

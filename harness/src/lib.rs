@@ -10,9 +10,12 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod event;
 pub mod generation;
 pub mod golden;
+pub mod gosort;
 pub mod gostr;
+pub mod order;
 pub mod properties;
 pub mod raw;
 pub mod records;

@@ -1,0 +1,1879 @@
+//! The orderer: turns each generation's per-thread batches into one stream of events in
+//! the order Go's parser (`internal/trace`, Go 1.25 to 1.27, whose ordering is identical)
+//! hands them out, with the same synthetic events, the same time fix-ups and the same
+//! errors.
+//!
+//! Each thread's batches are read by a cursor; cursors sit in a min-heap keyed by the time
+//! of their next event. The state machine tries the earliest event first and, when its
+//! preconditions (sequence numbers, states) are not met yet, the others in time order.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::Read;
+use std::rc::Rc;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::{EvTable, Event, SchedCtx, EV_SYNC, NONE};
+use crate::generation::{Batch, CpuSample, GenerationReader};
+use crate::spec::{ev, spec, EventType, MAX_ARGS};
+use crate::varint;
+use crate::version::{Toolchain, Version};
+
+/// The class of an ordering failure; the message carries Go's exact wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderClass {
+    /// An event that cannot be read from its batch.
+    BadEvent,
+    /// A status value outside the wire enum.
+    InvalidStatus,
+    /// A status that contradicts what is known.
+    InconsistentStatus,
+    /// An event about a goroutine, proc or thread that is not known.
+    UnknownResource,
+    /// An event for a resource in the wrong state.
+    WrongState,
+    /// The thread lacks (or has) the goroutine, proc or thread the event needs.
+    Context,
+    /// A sequence number that cannot follow the previous one.
+    Sequence,
+    /// A proc steal that does not fit.
+    Steal,
+    /// A goroutine created twice, or a status for a new goroutine after the first generation.
+    Creation,
+    /// Task, region or range misuse.
+    Annotation,
+    /// GC phases out of order.
+    GcState,
+    /// An id that the generation's tables lack.
+    TableId,
+    /// No event can be ordered next.
+    FailedToAdvance,
+}
+
+fn order_err(class: OrderClass, message: String) -> Error {
+    Error::at(ErrorKind::Ordering { class, message }, 0)
+}
+
+/// Go's `GoState` values, as smuggled into events.
+mod go_state {
+    pub const UNDETERMINED: u64 = 0;
+}
+
+/// Go's `ProcState` values.
+mod proc_state {
+    pub const UNDETERMINED: u64 = 0;
+    pub const NOT_EXIST: u64 = 1;
+    pub const RUNNING: u64 = 2;
+    pub const IDLE: u64 = 3;
+}
+
+/// Wire goroutine statuses.
+mod go_status {
+    pub const RUNNABLE: u64 = 1;
+    pub const RUNNING: u64 = 2;
+    pub const SYSCALL: u64 = 3;
+    pub const WAITING: u64 = 4;
+}
+
+/// Wire proc statuses.
+mod proc_status {
+    pub const RUNNING: u64 = 1;
+    pub const IDLE: u64 = 2;
+    pub const SYSCALL: u64 = 3;
+    pub const ABANDONED: u64 = 4;
+}
+
+/// Wire goroutine status to `GoState` (index by status; 5 entries as in Go).
+const GO_STATUS_TO_STATE: [u64; 5] = [0, 2, 3, 5, 4];
+/// Wire proc status to `ProcState`.
+const PROC_STATUS_TO_STATE: [u64; 5] = [0, 2, 3, 2, 3];
+
+fn go_status_name(s: u64) -> &'static str {
+    match s {
+        go_status::RUNNABLE => "Runnable",
+        go_status::RUNNING => "Running",
+        go_status::SYSCALL => "Syscall",
+        go_status::WAITING => "Waiting",
+        _ => "Bad",
+    }
+}
+
+fn proc_status_name(s: u64, profile: Toolchain) -> &'static str {
+    match s {
+        proc_status::RUNNING => "Running",
+        proc_status::IDLE => "Idle",
+        proc_status::SYSCALL => "Syscall",
+        proc_status::ABANDONED if profile >= Toolchain::Go1_27 => "SyscallAbandoned",
+        _ => "Bad",
+    }
+}
+
+/// A sequence number qualified by its generation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Seq {
+    gen: u64,
+    seq: u64,
+}
+
+impl Seq {
+    fn succeeds(self, prev: Seq) -> bool {
+        self.gen == prev.gen && self.seq == prev.seq.wrapping_add(1)
+    }
+}
+
+impl std::fmt::Display for Seq {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (gen={})", self.seq, self.gen)
+    }
+}
+
+/// A range kind: the event that begins it plus an optional subtype string id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct RangeType {
+    ty: EventType,
+    desc: u64,
+}
+
+fn range_type(ty: EventType, desc: u64) -> RangeType {
+    RangeType {
+        ty: spec(ty).start_event.unwrap_or(ty),
+        desc,
+    }
+}
+
+impl std::fmt::Display for RangeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{{{} {}}}", self.ty, self.desc)
+    }
+}
+
+#[derive(Default, Debug)]
+struct Ranges {
+    in_flight: Vec<RangeType>,
+}
+
+impl Ranges {
+    fn begin(&mut self, r: RangeType) -> Result<()> {
+        if self.in_flight.contains(&r) {
+            let msg = format!(
+                "discovered event already in-flight for when starting event {}",
+                spec(r.ty).name
+            );
+            return Err(order_err(OrderClass::Annotation, msg));
+        }
+        self.in_flight.push(r);
+        Ok(())
+    }
+
+    fn active(&mut self, r: RangeType, initial_gen: bool) -> Result<()> {
+        if initial_gen {
+            if self.in_flight.contains(&r) {
+                let msg = format!("found named active range already in first gen: {r}");
+                return Err(order_err(OrderClass::Annotation, msg));
+            }
+            self.in_flight.push(r);
+        } else if !self.in_flight.contains(&r) {
+            let list: Vec<String> = self.in_flight.iter().map(|r| r.to_string()).collect();
+            let msg = format!(
+                "resource is missing active range: {} [{}]",
+                spec(r.ty).name,
+                list.join(" ")
+            );
+            return Err(order_err(OrderClass::Annotation, msg));
+        }
+        Ok(())
+    }
+
+    /// Ends the range begun by `ty`'s start event; returns its subtype.
+    fn end(&mut self, ty: EventType) -> Result<u64> {
+        let start = spec(ty).start_event.unwrap_or(ev::NONE);
+        let Some(idx) = self.in_flight.iter().position(|r| r.ty == start) else {
+            let msg = format!("tried to end event {}, but not in-flight", spec(start).name);
+            return Err(order_err(OrderClass::Annotation, msg));
+        };
+        Ok(self.in_flight.swap_remove(idx).desc)
+    }
+}
+
+#[derive(Debug)]
+struct GState {
+    status: u64,
+    seq: Seq,
+    regions: Vec<(u64, Vec<u8>)>,
+    ranges: Ranges,
+}
+
+#[derive(Debug)]
+struct PState {
+    status: u64,
+    seq: Seq,
+    ranges: Ranges,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct MState {
+    g: i64,
+    p: i64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Need {
+    Forbidden,
+    Optional,
+    Required,
+}
+
+#[derive(Clone, Copy)]
+struct Reqs {
+    m: Need,
+    p: Need,
+    g: Need,
+}
+
+const USER_GO_REQS: Reqs = Reqs {
+    m: Need::Required,
+    p: Need::Required,
+    g: Need::Required,
+};
+
+fn validate_ctx(ctx: SchedCtx, reqs: Reqs) -> Result<()> {
+    let check = |need: Need, have: bool, what: &str| -> Result<()> {
+        match (need, have) {
+            (Need::Required, false) => Err(order_err(
+                OrderClass::Context,
+                format!("expected a {what} but didn't have one"),
+            )),
+            (Need::Forbidden, true) => Err(order_err(
+                OrderClass::Context,
+                format!("expected no {what} but had one"),
+            )),
+            _ => Ok(()),
+        }
+    };
+    check(reqs.m, ctx.m != NONE, "thread")?;
+    check(reqs.p, ctx.p != NONE, "proc")?;
+    check(reqs.g, ctx.g != NONE, "goroutine")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum GcState {
+    Undetermined,
+    NotRunning,
+    Running,
+}
+
+/// An event as read from a batch: type, time, arguments after `dt`.
+#[derive(Clone, Copy, Debug, Default)]
+struct BaseEvent {
+    ty: EventType,
+    time: i64,
+    args: [u64; MAX_ARGS],
+}
+
+/// The ordering state machine (Go's `ordering`).
+struct Ordering {
+    profile: Toolchain,
+    version: Version,
+    g_states: HashMap<i64, GState>,
+    p_states: HashMap<i64, PState>,
+    m_states: HashMap<i64, MState>,
+    active_tasks: HashMap<u64, (Vec<u8>, u64)>,
+    gc_seq: u64,
+    gc_state: GcState,
+    initial_gen: u64,
+    queue: VecDeque<Event>,
+}
+
+impl Ordering {
+    fn ev_name(&self, ty: EventType) -> String {
+        // Go names events through the trace version's table.
+        match crate::spec::WireTable::new(Toolchain::Go1_27, self.version) {
+            Some(t) if (ty as usize) < t.len() && !t.spec(ty).name.is_empty() => {
+                t.spec(ty).name.to_string()
+            }
+            _ => format!("Invalid({ty})"),
+        }
+    }
+
+    fn push(&mut self, table: &Rc<EvTable>, ctx: SchedCtx, base: &BaseEvent) {
+        self.queue.push_back(Event {
+            ctx,
+            ty: base.ty,
+            time: base.time,
+            args: base.args,
+            table: Some(table.clone()),
+        });
+    }
+
+    fn push_made(
+        &mut self,
+        table: &Rc<EvTable>,
+        ctx: SchedCtx,
+        ty: EventType,
+        time: i64,
+        args: &[u64],
+    ) {
+        let mut a = [0u64; MAX_ARGS];
+        a[..args.len()].copy_from_slice(args);
+        self.queue.push_back(Event {
+            ctx,
+            ty,
+            time,
+            args: a,
+            table: Some(table.clone()),
+        });
+    }
+
+    /// Tries to order `ev`, read from thread `m` in generation `gen`. `Ok(false)`: not yet.
+    fn advance(
+        &mut self,
+        ev: &mut BaseEvent,
+        table: &Rc<EvTable>,
+        m: i64,
+        gen: u64,
+    ) -> Result<bool> {
+        if self.initial_gen == 0 {
+            self.initial_gen = gen;
+        }
+        let mut cur = SchedCtx {
+            g: NONE,
+            p: NONE,
+            m,
+        };
+        if m != NONE {
+            let ms = self
+                .m_states
+                .entry(m)
+                .or_insert(MState { g: NONE, p: NONE });
+            cur.p = ms.p;
+            cur.g = ms.g;
+        }
+        let result = match ev.ty {
+            ev::PROCS_CHANGE | ev::GO_LABEL | ev::USER_LOG => self.annotation(ev, table, cur),
+            ev::PROC_START => self.proc_start(ev, table, gen, cur),
+            ev::PROC_STOP => self.proc_stop(ev, table, cur),
+            ev::PROC_STEAL => self.proc_steal(ev, table, gen, cur),
+            ev::PROC_STATUS => self.proc_status(ev, table, gen, cur),
+            ev::GO_CREATE | ev::GO_CREATE_BLOCKED => self.go_create(ev, table, gen, cur),
+            ev::GO_CREATE_SYSCALL => self.go_create_syscall(ev, table, gen, cur),
+            ev::GO_START => self.go_start(ev, table, gen, cur),
+            ev::GO_DESTROY | ev::GO_STOP | ev::GO_BLOCK => self.go_stop_exec(ev, table, cur),
+            ev::GO_DESTROY_SYSCALL => self.go_destroy_syscall(ev, table, cur),
+            ev::GO_UNBLOCK => self.go_unblock(ev, table, gen, cur),
+            ev::GO_SYSCALL_BEGIN => self.go_syscall_begin(ev, table, gen, cur),
+            ev::GO_SYSCALL_END => self.go_syscall_end(ev, table, cur),
+            ev::GO_SYSCALL_END_BLOCKED => self.go_syscall_end_blocked(ev, table, cur),
+            ev::GO_STATUS | ev::GO_STATUS_STACK => self.go_status(ev, table, gen, cur),
+            ev::STW_BEGIN | ev::GC_MARK_ASSIST_BEGIN => self.go_range_begin(ev, table, cur),
+            ev::STW_END | ev::GC_MARK_ASSIST_END => self.go_range_end(ev, table, cur),
+            ev::GC_MARK_ASSIST_ACTIVE => self.go_range_active(ev, table, gen, cur),
+            ev::GC_ACTIVE => self.gc_active(ev, table, gen, cur),
+            ev::GC_BEGIN => self.gc_begin(ev, table, cur),
+            ev::GC_END => self.gc_end(ev, table, cur),
+            ev::GC_SWEEP_ACTIVE => self.gc_sweep_active(ev, table, gen, cur),
+            ev::GC_SWEEP_BEGIN => self.gc_sweep_begin(ev, table, cur),
+            ev::GC_SWEEP_END => self.gc_sweep_end(ev, table, cur),
+            ev::HEAP_ALLOC | ev::HEAP_GOAL => self.heap_metric(ev, table, cur),
+            ev::USER_TASK_BEGIN => self.task_begin(ev, table, cur),
+            ev::USER_TASK_END => self.task_end(ev, table, cur),
+            ev::USER_REGION_BEGIN => self.region(ev, table, cur, true),
+            ev::USER_REGION_END => self.region(ev, table, cur, false),
+            ev::GO_SWITCH | ev::GO_SWITCH_DESTROY => self.go_switch(ev, table, gen, cur),
+            ev::SPAN..=ev::GOROUTINE_STACK_FREE => self.alloc_free(ev, table, cur),
+            other => {
+                let msg = format!("bad event type found while ordering: {other}");
+                return Err(order_err(OrderClass::BadEvent, msg));
+            }
+        };
+        let (new_ctx, ok) = result?;
+        if ok && m != NONE {
+            if let Some(ms) = self.m_states.get_mut(&m) {
+                ms.p = new_ctx.p;
+                ms.g = new_ctx.g;
+            }
+        }
+        Ok(ok)
+    }
+
+    fn proc_status(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        mut cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let pid = ev.args[0] as i64;
+        let status = ev.args[1];
+        if status >= PROC_STATUS_TO_STATE.len() as u64 {
+            let msg = format!("invalid status for proc {pid}: {status}");
+            return Err(order_err(OrderClass::InvalidStatus, msg));
+        }
+        let mut old_state = PROC_STATUS_TO_STATE[status as usize];
+        let profile = self.profile;
+        if let Some(s) = self.p_states.get_mut(&pid) {
+            if status == proc_status::ABANDONED && s.status == proc_status::SYSCALL {
+                old_state = proc_state::RUNNING;
+                ev.args[1] = proc_status::SYSCALL;
+            } else if status == proc_status::ABANDONED && s.status == proc_status::ABANDONED {
+                old_state = proc_state::IDLE;
+                ev.args[1] = proc_status::ABANDONED;
+            } else if s.status != status {
+                let msg = format!(
+                    "inconsistent status for proc {pid}: old {} vs. new {}",
+                    proc_status_name(s.status, profile),
+                    proc_status_name(status, profile)
+                );
+                return Err(order_err(OrderClass::InconsistentStatus, msg));
+            }
+            s.seq = Seq { gen, seq: 0 };
+        } else {
+            self.p_states.insert(
+                pid,
+                PState {
+                    status,
+                    seq: Seq { gen, seq: 0 },
+                    ranges: Ranges::default(),
+                },
+            );
+            old_state = if gen == self.initial_gen {
+                proc_state::UNDETERMINED
+            } else {
+                proc_state::NOT_EXIST
+            };
+        }
+        ev.args[2] = old_state; // the extra slot after ProcStatus's two arguments
+        let mut new_ctx = cur;
+        if status == proc_status::RUNNING || status == proc_status::SYSCALL {
+            new_ctx.p = pid;
+        }
+        if status == proc_status::ABANDONED && old_state == proc_state::RUNNING {
+            // The event is attributed to the thread that held the proc (Go scans its map;
+            // with several candidates the last one it visits wins, here the highest id).
+            let mut owners: Vec<(&i64, &MState)> =
+                self.m_states.iter().filter(|(_, ms)| ms.p == pid).collect();
+            owners.sort_by_key(|(id, _)| **id);
+            let Some((&mid, ms)) = owners.last() else {
+                let msg = format!(
+                    "failed to find sched context for proc {pid} that's about to be stolen"
+                );
+                return Err(order_err(OrderClass::Steal, msg));
+            };
+            cur = SchedCtx {
+                m: mid,
+                p: pid,
+                g: ms.g,
+            };
+        }
+        self.push(t, cur, ev);
+        Ok((new_ctx, true))
+    }
+
+    fn proc_start(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let pid = ev.args[0] as i64;
+        let seq = Seq {
+            gen,
+            seq: ev.args[1],
+        };
+        match self.p_states.get(&pid) {
+            Some(s) if s.status == proc_status::IDLE && seq.succeeds(s.seq) && cur.p == NONE => {}
+            _ => return Ok((cur, false)),
+        }
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Forbidden,
+                g: Need::Optional,
+            },
+        )?;
+        let s = self.p_states.get_mut(&pid).expect("checked above");
+        s.status = proc_status::RUNNING;
+        s.seq = seq;
+        self.push(t, cur, ev);
+        Ok((SchedCtx { p: pid, ..cur }, true))
+    }
+
+    fn proc_stop(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let name = self.ev_name(ev.ty);
+        let profile = self.profile;
+        let Some(s) = self.p_states.get_mut(&cur.p) else {
+            let msg = format!("event {name} for proc ({}) that doesn't exist", cur.p);
+            return Err(order_err(OrderClass::UnknownResource, msg));
+        };
+        if s.status != proc_status::RUNNING && s.status != proc_status::SYSCALL {
+            let msg = format!(
+                "{name} event for proc that's not {} or {}",
+                proc_status_name(proc_status::RUNNING, profile),
+                proc_status_name(proc_status::SYSCALL, profile)
+            );
+            return Err(order_err(OrderClass::WrongState, msg));
+        }
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Required,
+                g: Need::Optional,
+            },
+        )?;
+        if let Some(s) = self.p_states.get_mut(&cur.p) {
+            s.status = proc_status::IDLE;
+        }
+        self.push(t, cur, ev);
+        Ok((SchedCtx { p: NONE, ..cur }, true))
+    }
+
+    fn proc_steal(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let pid = ev.args[0] as i64;
+        let seq = Seq {
+            gen,
+            seq: ev.args[1],
+        };
+        match self.p_states.get(&pid) {
+            Some(s)
+                if (s.status == proc_status::SYSCALL || s.status == proc_status::ABANDONED)
+                    && seq.succeeds(s.seq) => {}
+            _ => return Ok((cur, false)),
+        }
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Optional,
+                g: Need::Optional,
+            },
+        )?;
+        let s = self.p_states.get_mut(&pid).expect("checked above");
+        let old = s.status;
+        ev.args[3] = old; // extra slot after ProcSteal's three arguments
+        s.status = proc_status::IDLE;
+        s.seq = seq;
+        if old == proc_status::ABANDONED {
+            self.push(t, cur, ev);
+            return Ok((cur, true));
+        }
+        let mid = ev.args[2] as i64;
+        let mut new_ctx = cur;
+        if mid == cur.m {
+            if cur.p != pid {
+                let msg = format!(
+                    "tried to self-steal proc {pid} (thread {mid}), but got proc {} instead",
+                    cur.p
+                );
+                return Err(order_err(OrderClass::Steal, msg));
+            }
+            new_ctx.p = NONE;
+            self.push(t, cur, ev);
+            return Ok((new_ctx, true));
+        }
+        let Some(ms) = self.m_states.get_mut(&mid) else {
+            let msg = format!("stole proc from non-existent thread {mid}");
+            return Err(order_err(OrderClass::Steal, msg));
+        };
+        if ms.p != pid {
+            let msg = format!(
+                "tried to steal proc {pid} from thread {mid}, but got proc {} instead",
+                ms.p
+            );
+            return Err(order_err(OrderClass::Steal, msg));
+        }
+        ms.p = NONE;
+        self.push(t, cur, ev);
+        Ok((new_ctx, true))
+    }
+
+    fn go_status(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        mut cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let gid = ev.args[0] as i64;
+        let mid = ev.args[1] as i64;
+        let status = ev.args[2];
+        if status >= GO_STATUS_TO_STATE.len() as u64 {
+            let msg = format!("invalid status for goroutine {gid}: {status}");
+            return Err(order_err(OrderClass::InvalidStatus, msg));
+        }
+        let mut old_state = GO_STATUS_TO_STATE[status as usize];
+        if let Some(s) = self.g_states.get_mut(&gid) {
+            if s.status != status {
+                let msg = format!(
+                    "inconsistent status for goroutine {gid}: old {} vs. new {}",
+                    go_status_name(s.status),
+                    go_status_name(status)
+                );
+                return Err(order_err(OrderClass::InconsistentStatus, msg));
+            }
+            s.seq = Seq { gen, seq: 0 };
+        } else if gen == self.initial_gen {
+            let state = GState {
+                status,
+                seq: Seq { gen, seq: 0 },
+                regions: Vec::new(),
+                ranges: Ranges::default(),
+            };
+            self.g_states.insert(gid, state);
+            old_state = go_state::UNDETERMINED;
+        } else {
+            let msg = format!(
+                "found goroutine status for new goroutine after the first generation: id={gid} status={}",
+                go_status_name(status)
+            );
+            return Err(order_err(OrderClass::Creation, msg));
+        }
+        // Go packs the old state above the wire status for the StateTransition.
+        ev.args[2] = old_state << 32 | status;
+        let mut new_ctx = cur;
+        match status {
+            go_status::RUNNING => new_ctx.g = gid,
+            go_status::SYSCALL => {
+                if mid == NONE {
+                    let msg = format!("found goroutine {gid} in syscall without a thread");
+                    return Err(order_err(OrderClass::Context, msg));
+                }
+                if mid == cur.m {
+                    if gen != self.initial_gen && cur.g != gid {
+                        let msg = format!(
+                            "inconsistent thread for syscalling goroutine {gid}: thread has goroutine {}",
+                            cur.g
+                        );
+                        return Err(order_err(OrderClass::Context, msg));
+                    }
+                    new_ctx.g = gid;
+                } else {
+                    match self.m_states.get(&mid) {
+                        Some(ms) => {
+                            if ms.g != gid {
+                                let msg = format!(
+                                    "inconsistent thread for syscalling goroutine {gid}: thread has goroutine {}",
+                                    ms.g
+                                );
+                                return Err(order_err(OrderClass::Context, msg));
+                            }
+                            cur.g = ms.g;
+                        }
+                        None => {
+                            self.m_states.insert(mid, MState { g: gid, p: NONE });
+                        }
+                    }
+                    cur.m = mid;
+                }
+            }
+            _ => {}
+        }
+        self.push(t, cur, ev);
+        Ok((new_ctx, true))
+    }
+
+    /// The current goroutine's state, with Go's errors when it is missing or not running.
+    fn running_g(&mut self, ty: EventType, cur: SchedCtx, want: u64) -> Result<()> {
+        let name = self.ev_name(ty);
+        let Some(s) = self.g_states.get(&cur.g) else {
+            let msg = format!("event {name} for goroutine ({}) that doesn't exist", cur.g);
+            return Err(order_err(OrderClass::UnknownResource, msg));
+        };
+        if s.status != want {
+            let msg = if want == go_status::SYSCALL && ty == ev::GO_DESTROY_SYSCALL {
+                format!("{name} event for goroutine that's not Syscall")
+            } else {
+                format!("{name} event for goroutine that's not Running")
+            };
+            return Err(order_err(OrderClass::WrongState, msg));
+        }
+        Ok(())
+    }
+
+    fn go_create(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Required,
+                g: Need::Optional,
+            },
+        )?;
+        if let Some(s) = self.g_states.get(&cur.g) {
+            if s.status != go_status::RUNNING {
+                let msg = format!(
+                    "{} event for goroutine that's not Running",
+                    self.ev_name(ev.ty)
+                );
+                return Err(order_err(OrderClass::WrongState, msg));
+            }
+        }
+        let new_g = ev.args[0] as i64;
+        if self.g_states.contains_key(&new_g) {
+            let msg = format!("tried to create goroutine ({new_g}) that already exists");
+            return Err(order_err(OrderClass::Creation, msg));
+        }
+        let status = if ev.ty == ev::GO_CREATE_BLOCKED {
+            go_status::WAITING
+        } else {
+            go_status::RUNNABLE
+        };
+        let state = GState {
+            status,
+            seq: Seq { gen, seq: 0 },
+            regions: Vec::new(),
+            ranges: Ranges::default(),
+        };
+        self.g_states.insert(new_g, state);
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn go_stop_exec(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(cur, USER_GO_REQS)?;
+        self.running_g(ev.ty, cur, go_status::RUNNING)?;
+        match ev.ty {
+            ev::GO_DESTROY => {
+                self.g_states.remove(&cur.g);
+            }
+            ev::GO_STOP => self.set_g_status(cur.g, go_status::RUNNABLE),
+            _ => self.set_g_status(cur.g, go_status::WAITING),
+        }
+        self.push(t, cur, ev);
+        Ok((SchedCtx { g: NONE, ..cur }, true))
+    }
+
+    fn set_g_status(&mut self, g: i64, status: u64) {
+        if let Some(s) = self.g_states.get_mut(&g) {
+            s.status = status;
+        }
+    }
+
+    fn go_start(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let gid = ev.args[0] as i64;
+        let seq = Seq {
+            gen,
+            seq: ev.args[1],
+        };
+        match self.g_states.get(&gid) {
+            Some(s) if s.status == go_status::RUNNABLE && seq.succeeds(s.seq) => {}
+            _ => return Ok((cur, false)),
+        }
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Required,
+                g: Need::Forbidden,
+            },
+        )?;
+        if let Some(s) = self.g_states.get_mut(&gid) {
+            s.status = go_status::RUNNING;
+            s.seq = seq;
+        }
+        self.push(t, cur, ev);
+        Ok((SchedCtx { g: gid, ..cur }, true))
+    }
+
+    fn go_unblock(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let gid = ev.args[0] as i64;
+        let seq = Seq {
+            gen,
+            seq: ev.args[1],
+        };
+        match self.g_states.get_mut(&gid) {
+            Some(s) if s.status == go_status::WAITING && seq.succeeds(s.seq) => {
+                s.status = go_status::RUNNABLE;
+                s.seq = seq;
+            }
+            _ => return Ok((cur, false)),
+        }
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn go_switch(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(cur, USER_GO_REQS)?;
+        self.running_g(ev.ty, cur, go_status::RUNNING)?;
+        let next_g = ev.args[0] as i64;
+        let seq = Seq {
+            gen,
+            seq: ev.args[1],
+        };
+        match self.g_states.get(&next_g) {
+            Some(s) if s.status == go_status::WAITING && seq.succeeds(s.seq) => {}
+            _ => return Ok((cur, false)),
+        }
+        self.push(t, cur, ev);
+        if ev.ty == ev::GO_SWITCH {
+            self.set_g_status(cur.g, go_status::WAITING);
+            self.push_made(t, cur, ev::GO_BLOCK, ev.time, &[0, 0]);
+        } else {
+            self.g_states.remove(&cur.g);
+            self.push_made(t, cur, ev::GO_DESTROY, ev.time, &[]);
+        }
+        if let Some(s) = self.g_states.get_mut(&next_g) {
+            s.status = go_status::RUNNING;
+            s.seq = seq;
+        }
+        let start_ctx = SchedCtx { g: NONE, ..cur };
+        self.push_made(
+            t,
+            start_ctx,
+            ev::GO_START,
+            ev.time,
+            &[next_g as u64, ev.args[1]],
+        );
+        Ok((SchedCtx { g: next_g, ..cur }, true))
+    }
+
+    fn go_syscall_begin(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(cur, USER_GO_REQS)?;
+        self.running_g(ev.ty, cur, go_status::RUNNING)?;
+        self.set_g_status(cur.g, go_status::SYSCALL);
+        let name = self.ev_name(ev.ty);
+        let Some(p) = self.p_states.get_mut(&cur.p) else {
+            let msg = format!("uninitialized proc {} found during {name}", cur.p);
+            return Err(order_err(OrderClass::UnknownResource, msg));
+        };
+        p.status = proc_status::SYSCALL;
+        let p_seq = Seq {
+            gen,
+            seq: ev.args[0],
+        };
+        if !p_seq.succeeds(p.seq) {
+            let msg = format!(
+                "failed to advance {name}: can't make sequence: {} -> {p_seq}",
+                p.seq
+            );
+            return Err(order_err(OrderClass::Sequence, msg));
+        }
+        p.seq = p_seq;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn go_syscall_end(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(cur, USER_GO_REQS)?;
+        self.running_g(ev.ty, cur, go_status::SYSCALL)?;
+        self.set_g_status(cur.g, go_status::RUNNING);
+        let name = self.ev_name(ev.ty);
+        let profile = self.profile;
+        let Some(p) = self.p_states.get_mut(&cur.p) else {
+            let msg = format!("uninitialized proc {} found during {name}", cur.p);
+            return Err(order_err(OrderClass::UnknownResource, msg));
+        };
+        if p.status != proc_status::SYSCALL {
+            let msg = format!(
+                "expected proc {} in state {}, but got {} instead",
+                cur.p,
+                proc_status_name(proc_status::SYSCALL, profile),
+                proc_status_name(p.status, profile)
+            );
+            return Err(order_err(OrderClass::WrongState, msg));
+        }
+        p.status = proc_status::RUNNING;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn go_syscall_end_blocked(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        if cur.p != NONE {
+            let Some(p) = self.p_states.get(&cur.p) else {
+                let msg = format!(
+                    "uninitialized proc {} found during {}",
+                    cur.p,
+                    self.ev_name(ev.ty)
+                );
+                return Err(order_err(OrderClass::UnknownResource, msg));
+            };
+            if p.status == proc_status::SYSCALL {
+                return Ok((cur, false));
+            }
+        }
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Optional,
+                g: Need::Required,
+            },
+        )?;
+        self.running_g(ev.ty, cur, go_status::SYSCALL)?;
+        self.set_g_status(cur.g, go_status::RUNNABLE);
+        self.push(t, cur, ev);
+        Ok((SchedCtx { g: NONE, ..cur }, true))
+    }
+
+    fn go_create_syscall(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Optional,
+                g: Need::Forbidden,
+            },
+        )?;
+        let new_g = ev.args[0] as i64;
+        if self.g_states.contains_key(&new_g) {
+            let msg = format!("tried to create goroutine ({new_g}) in syscall that already exists");
+            return Err(order_err(OrderClass::Creation, msg));
+        }
+        let state = GState {
+            status: go_status::SYSCALL,
+            seq: Seq { gen, seq: 0 },
+            regions: Vec::new(),
+            ranges: Ranges::default(),
+        };
+        self.g_states.insert(new_g, state);
+        self.push(t, cur, ev);
+        Ok((SchedCtx { g: new_g, ..cur }, true))
+    }
+
+    fn go_destroy_syscall(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Optional,
+                g: Need::Required,
+            },
+        )?;
+        self.running_g(ev.ty, cur, go_status::SYSCALL)?;
+        self.g_states.remove(&cur.g);
+        let mut new_ctx = SchedCtx { g: NONE, ..cur };
+        if cur.p != NONE {
+            let name = self.ev_name(ev.ty);
+            let profile = self.profile;
+            let Some(p) = self.p_states.get_mut(&cur.p) else {
+                let msg = format!("found invalid proc {} during {name}", cur.p);
+                return Err(order_err(OrderClass::UnknownResource, msg));
+            };
+            if p.status != proc_status::SYSCALL {
+                let msg = format!(
+                    "proc {} in unexpected state {} during {name}",
+                    cur.p,
+                    proc_status_name(p.status, profile)
+                );
+                return Err(order_err(OrderClass::WrongState, msg));
+            }
+            p.status = proc_status::ABANDONED;
+            new_ctx.p = NONE;
+            // Go emits a steal of the proc from this very thread first.
+            self.push_made(
+                t,
+                cur,
+                ev::PROC_STEAL,
+                ev.time,
+                &[cur.p as u64, 0, 0, proc_status::SYSCALL],
+            );
+        }
+        self.push(t, cur, ev);
+        Ok((new_ctx, true))
+    }
+
+    fn task_begin(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let id = ev.args[0];
+        if self.active_tasks.contains_key(&id) {
+            return Err(order_err(
+                OrderClass::Annotation,
+                format!("task ID conflict: {id}"),
+            ));
+        }
+        let mut parent = ev.args[1];
+        if parent == 0 {
+            // The background task reads as "no task".
+            parent = u64::MAX;
+            ev.args[1] = u64::MAX;
+        }
+        let name_id = ev.args[2];
+        let Some(name) = t.string(name_id) else {
+            let msg = format!("invalid string ID {name_id} for {} event", ev.ty);
+            return Err(order_err(OrderClass::TableId, msg));
+        };
+        self.active_tasks.insert(id, (name.to_vec(), parent));
+        validate_ctx(cur, USER_GO_REQS)?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn task_end(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let id = ev.args[0];
+        // Extra slots after UserTaskEnd's two arguments: parent, then the type name.
+        match self.active_tasks.remove(&id) {
+            Some((name, parent)) => {
+                ev.args[2] = parent;
+                ev.args[3] = t.add_extra_string(&name);
+            }
+            None => {
+                ev.args[2] = u64::MAX;
+                ev.args[3] = t.add_extra_string(b"");
+            }
+        }
+        validate_ctx(cur, USER_GO_REQS)?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn region(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+        begin: bool,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(cur, USER_GO_REQS)?;
+        let task = ev.args[0];
+        let name_id = ev.args[1];
+        let Some(name) = t.string(name_id) else {
+            let msg = format!("invalid string ID {name_id} for {} event", ev.ty);
+            return Err(order_err(OrderClass::TableId, msg));
+        };
+        let which = if begin {
+            "EvUserRegionBegin"
+        } else {
+            "EvUserRegionEnd"
+        };
+        let Some(g) = self.g_states.get_mut(&cur.g) else {
+            let msg = format!(
+                "encountered {which} without known state for current goroutine {}",
+                cur.g
+            );
+            return Err(order_err(OrderClass::UnknownResource, msg));
+        };
+        let region = (task, name.to_vec());
+        if begin {
+            g.regions.push(region);
+        } else if let Some(last) = g.regions.last() {
+            if *last != region {
+                let msg = format!(
+                    "misuse of region in goroutine {}: region end {{{} {}}} when the inner-most active region start event is {{{} {}}}",
+                    cur.g,
+                    task,
+                    String::from_utf8_lossy(name),
+                    last.0,
+                    String::from_utf8_lossy(&last.1)
+                );
+                return Err(order_err(OrderClass::Annotation, msg));
+            }
+            g.regions.pop();
+        }
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn gc_active(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let seq = ev.args[0];
+        if gen == self.initial_gen {
+            if self.gc_state != GcState::Undetermined {
+                let msg = "GCActive in the first generation isn't first GC event".to_string();
+                return Err(order_err(OrderClass::GcState, msg));
+            }
+            self.gc_seq = seq;
+            self.gc_state = GcState::Running;
+            self.push(t, cur, ev);
+            return Ok((cur, true));
+        }
+        if seq != self.gc_seq.wrapping_add(1) {
+            return Ok((cur, false));
+        }
+        if self.gc_state != GcState::Running {
+            let msg = "encountered GCActive while GC was not in progress".to_string();
+            return Err(order_err(OrderClass::GcState, msg));
+        }
+        self.gc_seq = seq;
+        validate_ctx(cur, USER_GO_REQS)?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn gc_begin(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let seq = ev.args[0];
+        if self.gc_state == GcState::Undetermined {
+            self.gc_seq = seq;
+            self.gc_state = GcState::Running;
+            self.push(t, cur, ev);
+            return Ok((cur, true));
+        }
+        if seq != self.gc_seq.wrapping_add(1) {
+            return Ok((cur, false));
+        }
+        if self.gc_state == GcState::Running {
+            let msg = "encountered GCBegin while GC was already in progress".to_string();
+            return Err(order_err(OrderClass::GcState, msg));
+        }
+        self.gc_seq = seq;
+        self.gc_state = GcState::Running;
+        validate_ctx(cur, USER_GO_REQS)?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn gc_end(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let seq = ev.args[0];
+        if seq != self.gc_seq.wrapping_add(1) {
+            return Ok((cur, false));
+        }
+        match self.gc_state {
+            GcState::NotRunning => {
+                let msg = "encountered GCEnd when GC was not in progress".to_string();
+                return Err(order_err(OrderClass::GcState, msg));
+            }
+            GcState::Undetermined => {
+                let msg = "encountered GCEnd when GC was in an undetermined state".to_string();
+                return Err(order_err(OrderClass::GcState, msg));
+            }
+            GcState::Running => {}
+        }
+        self.gc_seq = seq;
+        self.gc_state = GcState::NotRunning;
+        validate_ctx(cur, USER_GO_REQS)?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn annotation(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(cur, USER_GO_REQS)?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn heap_metric(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Required,
+                g: Need::Optional,
+            },
+        )?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    /// Go dereferences the proc's state without checking it; a missing one would crash Go.
+    fn proc_ranges(&mut self, p: i64) -> Result<&mut Ranges> {
+        match self.p_states.get_mut(&p) {
+            Some(s) => Ok(&mut s.ranges),
+            None => Err(order_err(
+                OrderClass::UnknownResource,
+                format!("no state for proc {p} (Go would crash here)"),
+            )),
+        }
+    }
+
+    fn gc_sweep_begin(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Required,
+                g: Need::Optional,
+            },
+        )?;
+        self.proc_ranges(cur.p)?.begin(range_type(ev.ty, 0))?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn gc_sweep_active(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let pid = ev.args[0] as i64;
+        let initial = gen == self.initial_gen;
+        let Some(p) = self.p_states.get_mut(&pid) else {
+            let msg = format!("encountered GCSweepActive for unknown proc {pid}");
+            return Err(order_err(OrderClass::UnknownResource, msg));
+        };
+        p.ranges.active(range_type(ev.ty, 0), initial)?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn gc_sweep_end(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Required,
+                g: Need::Optional,
+            },
+        )?;
+        self.proc_ranges(cur.p)?.end(ev.ty)?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn go_range_begin(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(cur, USER_GO_REQS)?;
+        let desc = if ev.ty == ev::STW_BEGIN {
+            ev.args[0]
+        } else {
+            0
+        };
+        let Some(g) = self.g_states.get_mut(&cur.g) else {
+            let msg = format!(
+                "encountered event of type {} without known state for current goroutine {}",
+                ev.ty, cur.g
+            );
+            return Err(order_err(OrderClass::UnknownResource, msg));
+        };
+        g.ranges.begin(range_type(ev.ty, desc))?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn go_range_active(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        gen: u64,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        let gid = ev.args[0] as i64;
+        let initial = gen == self.initial_gen;
+        let name = self.ev_name(ev.ty);
+        let Some(g) = self.g_states.get_mut(&gid) else {
+            let msg = format!("uninitialized goroutine {gid} found during {name}");
+            return Err(order_err(OrderClass::UnknownResource, msg));
+        };
+        g.ranges.active(range_type(ev.ty, 0), initial)?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn go_range_end(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(cur, USER_GO_REQS)?;
+        let Some(g) = self.g_states.get_mut(&cur.g) else {
+            let msg = format!(
+                "encountered event of type {} without known state for current goroutine {}",
+                ev.ty, cur.g
+            );
+            return Err(order_err(OrderClass::UnknownResource, msg));
+        };
+        let desc = g.ranges.end(ev.ty)?;
+        if ev.ty == ev::STW_END {
+            // STWEnd takes the kind string of its STWBegin.
+            ev.args[0] = desc;
+        }
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    fn alloc_free(
+        &mut self,
+        ev: &mut BaseEvent,
+        t: &Rc<EvTable>,
+        cur: SchedCtx,
+    ) -> Result<(SchedCtx, bool)> {
+        validate_ctx(
+            cur,
+            Reqs {
+                m: Need::Required,
+                p: Need::Optional,
+                g: Need::Optional,
+            },
+        )?;
+        self.push(t, cur, ev);
+        Ok((cur, true))
+    }
+
+    /// Go's `dumpOrdering`, with its maps walked in id order.
+    fn dump(&self) -> String {
+        let mut s = String::new();
+        let mut gs: Vec<_> = self.g_states.iter().collect();
+        gs.sort_by_key(|(id, _)| **id);
+        for (id, st) in gs {
+            s += &format!(
+                "G {id} [status={} seq={}]\n",
+                go_status_name(st.status),
+                st.seq
+            );
+        }
+        s.push('\n');
+        let mut ps: Vec<_> = self.p_states.iter().collect();
+        ps.sort_by_key(|(id, _)| **id);
+        for (id, st) in ps {
+            s += &format!(
+                "P {id} [status={} seq={}]\n",
+                proc_status_name(st.status, self.profile),
+                st.seq
+            );
+        }
+        s.push('\n');
+        let mut ms: Vec<_> = self.m_states.iter().collect();
+        ms.sort_by_key(|(id, _)| **id);
+        for (id, st) in ms {
+            s += &format!("M {id} [g={} p={}]\n", st.g, st.p);
+        }
+        s.push('\n');
+        let gc = match self.gc_state {
+            GcState::Undetermined => "Undetermined",
+            GcState::NotRunning => "NotRunning",
+            GcState::Running => "Running",
+        };
+        s += &format!("GC {} {gc}\n", self.gc_seq);
+        s
+    }
+}
+
+/// One thread's batches and the next event in them (Go's `batchCursor`).
+struct Cursor {
+    m: i64,
+    batches: Vec<Batch>,
+    idx: usize,
+    data_off: usize,
+    last_ts: i64,
+    /// The last event read; its arguments past the current event's own stay from earlier
+    /// events, as in Go.
+    ev: BaseEvent,
+    /// Byte offset of `ev` in the file.
+    offset: u64,
+}
+
+impl Cursor {
+    /// Reads the next event; `Ok(false)` when the thread has no more.
+    fn next_event(&mut self, table: &EvTable) -> Result<bool> {
+        let g = &table.generation;
+        while self.idx < self.batches.len()
+            && g.payload(&self.batches[self.idx]).len() == self.data_off
+        {
+            self.idx += 1;
+            self.data_off = 0;
+            self.last_ts = 0;
+        }
+        if self.idx == self.batches.len() {
+            return Ok(false);
+        }
+        let batch = &self.batches[self.idx];
+        if self.last_ts == 0 {
+            self.last_ts = g.ticks_to_ns(batch.time);
+        }
+        let data = &g.payload(batch)[self.data_off..];
+        let offset = batch.offset + self.data_off as u64;
+        let (n, dt) = read_timed_event(data, &mut self.ev).map_err(|e| {
+            Error::at(e, offset)
+                .with_batch(batch.index)
+                .in_generation(g.number)
+        })?;
+        self.ev.time = g.ticks_to_ns(dt).wrapping_add(self.last_ts);
+        self.last_ts = self.ev.time;
+        self.data_off += n;
+        self.offset = offset;
+        Ok(true)
+    }
+}
+
+/// Go's `readTimedBaseEvent`: type byte, `dt`, then the arguments.
+fn read_timed_event(
+    data: &[u8],
+    ev: &mut BaseEvent,
+) -> std::result::Result<(usize, u64), ErrorKind> {
+    let bad = |m: String| ErrorKind::Ordering {
+        class: OrderClass::BadEvent,
+        message: m,
+    };
+    let ty = data[0];
+    let s = spec(ty);
+    if ty as usize >= crate::spec::TABLE_LEN {
+        return Err(bad(format!("found invalid event type: {ty}")));
+    }
+    ev.ty = ty;
+    if s.args.is_empty() || !s.timed {
+        return Err(bad(format!("found event without a timestamp: type={ty}")));
+    }
+    let mut n = 1;
+    let (dt, len) =
+        varint::read(&data[n..]).map_err(|_| bad("found invalid uvarint for timestamp".into()))?;
+    n += len;
+    for i in 0..s.args.len() - 1 {
+        let (v, len) = varint::read(&data[n..]).map_err(|_| bad("found invalid uvarint".into()))?;
+        ev.args[i] = v;
+        n += len;
+    }
+    Ok((n, dt))
+}
+
+/// Orders a whole trace, one event at a time, as the parser of Go release `profile` does.
+/// Holds one generation at a time.
+pub struct EventReader<R> {
+    generations: GenerationReader<R>,
+    profile: Toolchain,
+    ordering: Ordering,
+    frontier: Vec<Cursor>,
+    cpu_samples: VecDeque<CpuSample>,
+    table: Option<Rc<EvTable>>,
+    generation_number: u64,
+    last_ts: i64,
+    syncs: u64,
+    pending_error: Option<Error>,
+    done: bool,
+}
+
+impl<R: Read> EventReader<R> {
+    /// Reads the header; ordering follows Go 1.25 to 1.27 (the only releases supported yet).
+    pub fn new(reader: R, profile: Toolchain) -> Result<EventReader<R>> {
+        if profile < Toolchain::Go1_25 {
+            return Err(Error::at(ErrorKind::UnsupportedProfile(profile.name()), 0));
+        }
+        let generations = GenerationReader::new(reader, profile)?;
+        let version = generations.version();
+        Ok(EventReader {
+            generations,
+            profile,
+            ordering: Ordering {
+                profile,
+                version,
+                g_states: HashMap::new(),
+                p_states: HashMap::new(),
+                m_states: HashMap::new(),
+                active_tasks: HashMap::new(),
+                gc_seq: 0,
+                gc_state: GcState::Undetermined,
+                initial_gen: 0,
+                queue: VecDeque::new(),
+            },
+            frontier: Vec::new(),
+            cpu_samples: VecDeque::new(),
+            table: None,
+            generation_number: 0,
+            last_ts: 0,
+            syncs: 0,
+            pending_error: None,
+            done: false,
+        })
+    }
+
+    /// The trace's version.
+    pub fn version(&self) -> Version {
+        self.generations.version()
+    }
+
+    /// The Go release whose behaviour this reader follows.
+    pub fn profile(&self) -> Toolchain {
+        self.profile
+    }
+
+    fn sync(&mut self, table: Option<Rc<EvTable>>, time: i64) -> Event {
+        self.syncs += 1;
+        let mut args = [0u64; MAX_ARGS];
+        args[0] = self.syncs;
+        Event {
+            ctx: SchedCtx::NONE,
+            ty: EV_SYNC,
+            time,
+            args,
+            table,
+        }
+    }
+
+    fn install(&mut self, g: crate::generation::Generation) -> Result<Event> {
+        let version = self.generations.version();
+        let min_ts = g.min_ts;
+        self.generation_number = g.number;
+        let mut g = g;
+        let batches = std::mem::take(&mut g.batches);
+        self.cpu_samples = std::mem::take(&mut g.cpu_samples).into();
+        let table = Rc::new(EvTable::new(g, version));
+        self.table = Some(table.clone());
+        self.frontier.clear();
+        for (m, list) in batches {
+            let mut c = Cursor {
+                m: m as i64,
+                batches: list,
+                idx: 0,
+                data_off: 0,
+                last_ts: 0,
+                ev: BaseEvent::default(),
+                offset: 0,
+            };
+            if c.next_event(&table)? {
+                self.frontier.push(c);
+                let last = self.frontier.len() - 1;
+                sift_up(&mut self.frontier, last);
+            }
+        }
+        let time = table.generation.ticks_to_ns(min_ts);
+        Ok(self.sync(Some(table), time))
+    }
+
+    /// Tries to order the next event of cursor `i`; moves the cursor on when it succeeds.
+    fn try_advance(&mut self, i: usize) -> Result<bool> {
+        let table = self.table.clone().expect("a generation is installed");
+        let c = &mut self.frontier[i];
+        let (m, gen) = (c.m, self.generation_number);
+        let mut ev = c.ev;
+        let located = |e: Error, c: &Cursor| {
+            let mut e = e;
+            e.location.offset = c.offset;
+            e.location.generation = Some(gen);
+            e.location.batch = c.batches.get(c.idx).map(|b| b.index);
+            e
+        };
+        let ok = self
+            .ordering
+            .advance(&mut ev, &table, m, gen)
+            .map_err(|e| located(e, &self.frontier[i]))?;
+        let c = &mut self.frontier[i];
+        c.ev = ev;
+        if !ok {
+            return Ok(false);
+        }
+        if c.next_event(&table)? {
+            heap_update(&mut self.frontier, i);
+        } else {
+            heap_remove(&mut self.frontier, i);
+        }
+        Ok(true)
+    }
+
+    fn read_inner(&mut self) -> Result<Option<Event>> {
+        if let Some(ev) = self.ordering.queue.pop_front() {
+            return Ok(Some(ev));
+        }
+        if self.frontier.is_empty() && self.cpu_samples.is_empty() {
+            if let Some(e) = self.pending_error.take() {
+                self.done = true;
+                return Err(e);
+            }
+            return match self.generations.next() {
+                Some(Ok(g)) => self.install(g).map(Some),
+                Some(Err(e)) => {
+                    // Go reports a Sync first, then the error.
+                    self.pending_error = Some(e);
+                    self.table = None;
+                    Ok(Some(self.sync(None, self.last_ts)))
+                }
+                None => {
+                    self.done = true;
+                    self.table = None;
+                    Ok(Some(self.sync(None, self.last_ts)))
+                }
+            };
+        }
+        if let Some(sample) = self.cpu_samples.front() {
+            if self.frontier.is_empty() || sample.time < self.frontier[0].ev.time {
+                let s = self.cpu_samples.pop_front().expect("checked");
+                let mut args = [0u64; MAX_ARGS];
+                args[0] = s.stack;
+                let ctx = SchedCtx {
+                    g: s.g,
+                    p: s.p as i64,
+                    m: s.m as i64,
+                };
+                return Ok(Some(Event {
+                    ctx,
+                    ty: ev::CPU_SAMPLE,
+                    time: s.time,
+                    args,
+                    table: self.table.clone(),
+                }));
+            }
+        }
+        if !self.try_advance(0)? {
+            // Go sorts the frontier by time and tries the others in that order.
+            go_sort_by_time(&mut self.frontier);
+            let mut success = false;
+            for i in 1..self.frontier.len() {
+                if self.try_advance(i)? {
+                    success = true;
+                    break;
+                }
+            }
+            if !success {
+                let msg = format!(
+                    "broken trace: failed to advance: frontier:\n[gen={}]\n\n{}\n{}\n",
+                    self.generation_number,
+                    self.dump_frontier(),
+                    self.ordering.dump()
+                );
+                let mut e = order_err(OrderClass::FailedToAdvance, msg);
+                e.location.generation = Some(self.generation_number);
+                return Err(e);
+            }
+        }
+        match self.ordering.queue.pop_front() {
+            Some(ev) => Ok(Some(ev)),
+            None => Err(order_err(
+                OrderClass::FailedToAdvance,
+                "advance succeeded with nothing queued".into(),
+            )),
+        }
+    }
+
+    fn dump_frontier(&self) -> String {
+        let mut s = String::new();
+        for c in &self.frontier {
+            let sp = spec(c.ev.ty);
+            s += &format!("M {} [{} time={}", c.m, sp.name, c.ev.time);
+            for (i, arg) in sp.args.iter().skip(1).enumerate() {
+                s += &format!(" {arg}={}", c.ev.args[i]);
+            }
+            s += "]\n";
+        }
+        s
+    }
+
+    /// Go's checks on every event handed out: ids must exist in the tables; times must
+    /// increase (an earlier or equal time becomes the last time plus 1).
+    fn finish(&mut self, mut e: Event) -> Result<Event> {
+        if e.ty != EV_SYNC {
+            if let Some(table) = &e.table {
+                let s = spec(e.ty);
+                for &i in s.stack_args {
+                    let id = e.args[i - 1];
+                    if id != 0 && !table.generation.stacks.contains_key(&id) {
+                        let msg = format!("found invalid stack ID {id} for event {}", s.name);
+                        return Err(order_err(OrderClass::TableId, msg));
+                    }
+                }
+                for &i in s.string_args {
+                    let id = e.args[i - 1];
+                    if table.string(id).is_none() {
+                        let msg = format!("found invalid string ID {id} for event {}", s.name);
+                        return Err(order_err(OrderClass::TableId, msg));
+                    }
+                }
+            }
+        }
+        if e.time <= self.last_ts {
+            e.time = self.last_ts.wrapping_add(1);
+        }
+        self.last_ts = e.time;
+        Ok(e)
+    }
+}
+
+impl<R: Read> Iterator for EventReader<R> {
+    type Item = Result<Event>;
+
+    fn next(&mut self) -> Option<Result<Event>> {
+        if self.done && self.ordering.queue.is_empty() {
+            return None;
+        }
+        let result = self.read_inner().and_then(|e| match e {
+            Some(e) => self.finish(e).map(Some),
+            None => Ok(None),
+        });
+        match result {
+            Ok(Some(e)) => Some(Ok(e)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                self.ordering.queue.clear();
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+fn sift_up(heap: &mut [Cursor], mut i: usize) -> usize {
+    while i > 0 && heap[(i - 1) / 2].ev.time > heap[i].ev.time {
+        heap.swap((i - 1) / 2, i);
+        i = (i - 1) / 2;
+    }
+    i
+}
+
+fn sift_down(heap: &mut [Cursor], mut i: usize) {
+    loop {
+        let mut m = i;
+        let mut min_t = if i < heap.len() {
+            heap[i].ev.time
+        } else {
+            i64::MAX
+        };
+        for child in [2 * i + 1, 2 * i + 2] {
+            if child < heap.len() && heap[child].ev.time < min_t {
+                min_t = heap[child].ev.time;
+                m = child;
+            }
+        }
+        if m == i {
+            break;
+        }
+        heap.swap(i, m);
+        i = m;
+    }
+}
+
+fn heap_update(heap: &mut [Cursor], i: usize) {
+    if sift_up(heap, i) != i {
+        return;
+    }
+    sift_down(heap, i);
+}
+
+fn heap_remove(heap: &mut Vec<Cursor>, mut i: usize) {
+    while i > 0 {
+        heap.swap((i - 1) / 2, i);
+        i = (i - 1) / 2;
+    }
+    let last = heap.len() - 1;
+    heap.swap(0, last);
+    heap.pop();
+    sift_down(heap, 0);
+}
+
+/// Go's `slices.SortFunc` by time. For up to 12 elements that is an insertion sort, which
+/// is stable; longer frontiers use Go's pdqsort, reproduced in `go_pdqsort`.
+fn go_sort_by_time(v: &mut [Cursor]) {
+    crate::gosort::sort_by_key(v, |c| c.ev.time);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordering_rejects_old_profiles_for_now() {
+        let bytes = Version::Go126.header();
+        assert!(matches!(
+            EventReader::new(&bytes[..], Toolchain::Go1_22)
+                .err()
+                .map(|e| e.kind.clone()),
+            Some(ErrorKind::UnsupportedProfile(_))
+        ));
+    }
+
+    #[test]
+    fn header_only_go126_trace_is_one_sync() {
+        let bytes = Version::Go126.header();
+        let events: Vec<_> = EventReader::new(&bytes[..], Toolchain::Go1_27)
+            .unwrap()
+            .collect();
+        assert_eq!(events.len(), 1);
+        let e = events[0].as_ref().unwrap();
+        assert_eq!((e.ty, e.args[0], e.time), (EV_SYNC, 1, 1));
+    }
+}

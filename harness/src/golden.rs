@@ -108,3 +108,53 @@ mod tests {
         assert!(GoldenFile::parse(b"-- expect --\nMAYBE\n-- trace --\n").is_err());
     }
 }
+
+/// What running one golden file gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GoldenOutcome {
+    /// The expectation held; for a FAILURE test, the error message Go would give.
+    Pass(Option<String>),
+    /// It did not, and why.
+    Fail(String),
+}
+
+/// Runs a golden test with the parser of Go release `profile`: the trace part is assembled
+/// to bytes and ordered; a SUCCESS test must order without error, a FAILURE test must fail
+/// with a message its regular expression finds (unanchored, as Go's `MatchString`).
+///
+/// Go's harness also runs its validator on SUCCESS traces; that check is not part of this
+/// runner yet.
+pub fn run(input: &[u8], profile: crate::version::Toolchain) -> Result<GoldenOutcome> {
+    let golden = GoldenFile::parse(input)?;
+    let bytes = crate::text::TextReader::new(golden.trace, None)?
+        .into_trace()?
+        .to_bytes();
+    let first_error = match crate::order::EventReader::new(&bytes[..], profile) {
+        Err(e) if matches!(e.kind, ErrorKind::UnsupportedProfile(_)) => return Err(e),
+        Err(e) => Some(e),
+        Ok(events) => events.filter_map(Result::err).next(),
+    };
+    Ok(match (&golden.expect, first_error) {
+        (Expectation::Success, None) => GoldenOutcome::Pass(None),
+        (Expectation::Success, Some(e)) => {
+            GoldenOutcome::Fail(format!("expected success, got: {e}"))
+        }
+        (Expectation::Failure(pattern), None) => {
+            GoldenOutcome::Fail(format!("expected an error matching {pattern:?}, got none"))
+        }
+        (Expectation::Failure(pattern), Some(e)) => {
+            let message = e.kind.go_message(profile);
+            let re = regex::Regex::new(pattern).map_err(|err| {
+                Error::at(
+                    ErrorKind::BadGoldenFile(format!("bad regexp {pattern:?}: {err}")),
+                    0,
+                )
+            })?;
+            if re.is_match(&message) {
+                GoldenOutcome::Pass(Some(message))
+            } else {
+                GoldenOutcome::Fail(format!("error {message:?} does not match {pattern:?}"))
+            }
+        }
+    })
+}

@@ -48,6 +48,15 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Run Go-format golden `.test` files (files or folders of them).
+    Golden {
+        /// `.test` files, or folders searched for them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Go release whose parser to reproduce (go1.25, go1.26 or go1.27 so far).
+        #[arg(long = "as", value_name = "PROFILE", default_value = "go1.27")]
+        profile: String,
+    },
 }
 
 /// A failure of the command itself, with its exit status.
@@ -56,6 +65,8 @@ enum Failure {
     Rejected(Error),
     /// Bad usage or environment (exit 2).
     Usage(String),
+    /// Checks failed (exit 1); the details were printed.
+    Checks(String),
 }
 
 fn main() -> ExitCode {
@@ -81,11 +92,16 @@ fn main() -> ExitCode {
                 )
             }
         }
+        Command::Golden { paths, profile } => golden(&paths, &profile),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Rejected(e)) => {
             eprintln!("trace-harness: {e}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Checks(msg)) => {
+            eprintln!("trace-harness: {msg}");
             ExitCode::from(1)
         }
         Err(Failure::Usage(msg)) => {
@@ -185,4 +201,66 @@ fn wire_assemble(file: &Path, output: Option<&Path>) -> Result<(), Failure> {
     out.write_all(&bytes)
         .and_then(|()| out.flush())
         .map_err(io_failure)
+}
+
+/// Every `.test` file named, or found (recursively, sorted) under a named folder.
+fn golden_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut files = Vec::new();
+    let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(&path)
+                .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+            let mut children: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            children.sort();
+            for child in children.into_iter().rev() {
+                if child.is_dir() || child.extension().is_some_and(|x| x == "test") {
+                    stack.push(child);
+                }
+            }
+        } else if path.exists() {
+            files.push(path);
+        } else {
+            return Err(Failure::Usage(format!(
+                "no such file or folder: {}",
+                path.display()
+            )));
+        }
+    }
+    Ok(files)
+}
+
+fn golden(paths: &[PathBuf], profile: &str) -> Result<(), Failure> {
+    let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
+    let files = golden_files(paths)?;
+    let (mut passed, mut failed) = (0, 0);
+    for file in &files {
+        let input = read_input(file)?;
+        match trace_harness::golden::run(&input, profile) {
+            Ok(trace_harness::golden::GoldenOutcome::Pass(_)) => {
+                passed += 1;
+                println!("PASS {}", file.display());
+            }
+            Ok(trace_harness::golden::GoldenOutcome::Fail(why)) => {
+                failed += 1;
+                println!("FAIL {}: {why}", file.display());
+            }
+            Err(e) if matches!(e.kind, trace_harness::ErrorKind::UnsupportedProfile(_)) => {
+                return Err(Failure::Usage(e.kind.to_string()));
+            }
+            Err(e) => {
+                failed += 1;
+                println!("FAIL {}: {e}", file.display());
+            }
+        }
+    }
+    println!("golden: {passed} passed, {failed} failed");
+    if failed > 0 {
+        return Err(Failure::Checks(format!(
+            "{failed} of {} golden files failed",
+            files.len()
+        )));
+    }
+    Ok(())
 }

@@ -95,8 +95,8 @@ pub fn text_round_trip(data: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Binary input: for every Go release, the generation reader ends in generations or a
-/// located error, and the tables it builds only hold what the input carried.
+/// Binary input: for every Go release, the generation reader and the orderer end in
+/// generations (events) or a located error, and the tables only hold what the input carried.
 pub fn generations_are_located(data: &[u8]) -> Result<(), String> {
     for profile in Toolchain::ALL {
         let reader = match crate::generation::GenerationReader::new(data, profile) {
@@ -104,6 +104,17 @@ pub fn generations_are_located(data: &[u8]) -> Result<(), String> {
             Err(e) => return offset_inside(&e, data.len(), "generation header"),
         };
         let mut strings = 0usize;
+        // The orderer on top of the same generations must end the same way.
+        if profile >= Toolchain::Go1_25 {
+            if let Ok(events) = crate::order::EventReader::new(data, profile) {
+                for event in events {
+                    if let Err(e) = event {
+                        offset_inside(&e, data.len(), "orderer")?;
+                        break;
+                    }
+                }
+            }
+        }
         for generation in reader {
             match generation {
                 Err(e) => {

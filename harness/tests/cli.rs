@@ -116,3 +116,37 @@ fn exit_statuses_follow_the_contract() {
     );
     assert_eq!(run(&["no-such-command".as_ref()]).status.code(), Some(2));
 }
+
+#[test]
+fn golden_runs_go_golden_files() {
+    let Some(go) = common::go_or_skip(trace_harness::Toolchain::Go1_27) else {
+        return;
+    };
+    let goroot = trace_harness::toolchains::goroot(&go).unwrap();
+    let dir = trace_harness::toolchains::golden_dir(&goroot, trace_harness::Toolchain::Go1_27);
+    let out = run(&["golden".as_ref(), dir.as_os_str()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains(" 0 failed"), "{stdout}");
+    // A file whose expectation cannot hold fails with exit 1.
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.test");
+    std::fs::write(
+        &bad,
+        "-- expect --\nFAILURE \"nope\"\n-- trace --\nTrace Go1.26\n",
+    )
+    .unwrap();
+    let out = run(&["golden".as_ref(), bad.as_os_str()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        run(&[
+            "golden".as_ref(),
+            "--as".as_ref(),
+            "go1.22".as_ref(),
+            bad.as_os_str()
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+}

@@ -60,3 +60,56 @@ fn event_order_matches_go() {
         assert!(compared > 10_000, "only {compared} events compared");
     }
 }
+
+/// Go's golden test traces (many with every timestamp zero, so ties decide the order):
+/// the events before any error match Go's, and both fail or both succeed.
+#[test]
+fn golden_traces_order_like_go() {
+    for profile in [Toolchain::Go1_25, Toolchain::Go1_26, Toolchain::Go1_27] {
+        let Some(go) = common::go_or_skip(profile) else {
+            continue;
+        };
+        let dir = toolchains::golden_dir(&toolchains::goroot(&go).unwrap(), profile);
+        let scratch = tempfile::tempdir().unwrap();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|x| x == "test"))
+        {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            let bytes = trace_harness::text::assemble(&std::fs::read(file).unwrap()).unwrap();
+            let path = scratch.path().join(format!("{name}.trace"));
+            std::fs::write(&path, &bytes).unwrap();
+            let out = toolchains::go_command(&go)
+                .args(["tool", "trace", "-d=parsed"])
+                .arg(&path)
+                .output()
+                .unwrap();
+            let theirs = go_skeleton(&String::from_utf8_lossy(&out.stdout));
+            let mut ours = Vec::new();
+            let mut failed = false;
+            for e in EventReader::new(&bytes[..], profile).unwrap() {
+                match e {
+                    Ok(e) => ours.push(format!(
+                        "M={} P={} G={} Time={}",
+                        e.ctx.m, e.ctx.p, e.ctx.g, e.time
+                    )),
+                    Err(_) => {
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+            assert_eq!(
+                failed,
+                !out.status.success(),
+                "{profile} {name}: failure differs"
+            );
+            assert_eq!(ours, theirs, "{profile} {name}");
+        }
+    }
+}

@@ -166,6 +166,9 @@ pub enum ErrorKind {
         /// Go's message for it.
         message: String,
     },
+    /// Go's own parser or printer would crash on this input, with this panic message.
+    #[error("Go would panic here: {0}")]
+    GoWouldPanic(String),
     /// A Go release whose behaviour is not reproduced yet for this operation.
     #[error("profile {0} is not supported for this yet")]
     UnsupportedProfile(&'static str),

@@ -9,6 +9,8 @@
 //! - [`text`]: Go's raw text form, reader and writer; [`golden`]: Go's golden test files.
 #![warn(missing_docs)]
 
+pub mod bench;
+pub mod dump;
 pub mod error;
 pub mod event;
 pub mod generation;

@@ -48,6 +48,35 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Print the ordered events as a Go release's `go tool trace -d=parsed` does.
+    Dump {
+        /// A binary trace.
+        file: PathBuf,
+        /// Go release whose parser and output to reproduce: go1.27 (default), go1.26 or
+        /// go1.25 (go1.23 and go1.22 are not reproduced yet).
+        #[arg(long = "as", value_name = "PROFILE", default_value = "go1.27")]
+        profile: String,
+        /// Also reject events that the header's version never writes.
+        #[arg(long)]
+        strict: bool,
+        /// Output form: `go` (Go's text, byte for byte).
+        #[arg(long, default_value = "go")]
+        format: String,
+    },
+    /// Throughput and peak memory of `dump` beside Go's `-d=parsed` on the same file.
+    Bench {
+        /// A binary trace.
+        file: PathBuf,
+        /// The `go` command to compare with (default: the cached Go of the profile).
+        #[arg(long)]
+        go: Option<PathBuf>,
+        /// Go release to reproduce and compare with.
+        #[arg(long = "as", value_name = "PROFILE", default_value = "go1.27")]
+        profile: String,
+        /// Runs per side.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Run Go-format golden `.test` files (files or folders of them).
     Golden {
         /// `.test` files, or folders searched for them.
@@ -93,6 +122,18 @@ fn main() -> ExitCode {
             }
         }
         Command::Golden { paths, profile } => golden(&paths, &profile),
+        Command::Dump {
+            file,
+            profile,
+            strict,
+            format,
+        } => dump(&file, &profile, strict, &format),
+        Command::Bench {
+            file,
+            go,
+            profile,
+            runs,
+        } => bench(&file, go, &profile, runs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -262,5 +303,129 @@ fn golden(paths: &[PathBuf], profile: &str) -> Result<(), Failure> {
             files.len()
         )));
     }
+    Ok(())
+}
+
+fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Failure> {
+    let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
+    if format != "go" {
+        return Err(Failure::Usage(format!(
+            "unknown --format {format:?}: only go is available so far"
+        )));
+    }
+    let input = read_input(file)?;
+    if strict {
+        strict_check(&input, profile).map_err(Failure::Rejected)?;
+    }
+    let events =
+        trace_harness::order::EventReader::new(&input[..], profile).map_err(|e| match e.kind {
+            trace_harness::ErrorKind::UnsupportedProfile(_) => Failure::Usage(e.kind.to_string()),
+            _ => Failure::Rejected(e),
+        })?;
+    let mut out = open_output(None)?;
+    let mut line = String::new();
+    for event in events {
+        match event {
+            Ok(event) => {
+                line.clear();
+                if let Err(panic) = trace_harness::dump::try_write_event(&mut line, &event, profile)
+                {
+                    // Go crashes here; print what it printed before and report the crash.
+                    out.flush().map_err(io_failure)?;
+                    let kind = trace_harness::ErrorKind::GoWouldPanic(panic.message);
+                    return Err(Failure::Rejected(trace_harness::Error::at(kind, 0)));
+                }
+                out.write_all(line.as_bytes()).map_err(io_failure)?;
+            }
+            Err(e) => {
+                out.flush().map_err(io_failure)?;
+                eprintln!("{}", e.kind.go_message(profile));
+                return Err(Failure::Rejected(e));
+            }
+        }
+    }
+    out.flush().map_err(io_failure)
+}
+
+/// Strict mode: every event in every batch must exist in the header's version.
+fn strict_check(input: &[u8], profile: Toolchain) -> trace_harness::Result<()> {
+    let records = trace_harness::records::RecordReader::new(input, profile)?;
+    let version = records.version();
+    for record in records {
+        let record = record?;
+        if record.batch_kind(version) != Some(trace_harness::records::BatchKind::Events) {
+            continue;
+        }
+        for event in record.events() {
+            let (offset, event) = event?;
+            check_event_in_version(event.ty, version, offset)?;
+        }
+    }
+    Ok(())
+}
+
+fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result<(), Failure> {
+    use trace_harness::bench;
+    let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
+    let input = read_input(file)?;
+    let go = match go.or_else(|| trace_harness::toolchains::find(profile)) {
+        Some(go) => go,
+        None => {
+            return Err(Failure::Usage(format!(
+                "no Go for {profile}: run scripts/go-toolchains.sh or pass --go"
+            )))
+        }
+    };
+    let env_failure = |e: std::io::Error| Failure::Usage(e.to_string());
+    let tool = bench::go_trace_tool(&go).map_err(env_failure)?;
+    let me = std::env::current_exe().map_err(env_failure)?;
+    let size = input.len() as u64;
+    let (events, ordering) =
+        bench::measure_ordering(&input, profile, runs).map_err(Failure::Rejected)?;
+    let ours = bench::measure_command(
+        "trace-harness dump",
+        || {
+            let mut c = std::process::Command::new(&me);
+            c.args(["dump", "--as", profile.name()]).arg(file);
+            c
+        },
+        runs,
+    )
+    .map_err(env_failure)?;
+    let theirs = bench::measure_command(
+        "go tool trace -d=parsed",
+        || {
+            let mut c = std::process::Command::new(&tool);
+            c.arg(bench::parsed_flag(profile))
+                .arg(file)
+                .env("TZ", "UTC");
+            c
+        },
+        runs,
+    )
+    .map_err(env_failure)?;
+    println!(
+        "trace: {} ({size} bytes, {events} events), profile {profile}, {runs} runs each",
+        file.display()
+    );
+    for m in [&ordering, &ours, &theirs] {
+        let rss = if m.peak_rss > 0 {
+            format!(", peak RSS {:.1} MiB", m.peak_rss as f64 / 1048576.0)
+        } else {
+            String::new()
+        };
+        println!(
+            "{:<40} median {:>9.3} ms  best {:>9.3} ms  {:>8.2} MB/s{rss}",
+            m.label,
+            m.median.as_secs_f64() * 1e3,
+            m.best.as_secs_f64() * 1e3,
+            m.mb_per_s(size)
+        );
+    }
+    println!(
+        "dump vs Go: {:.2}x the throughput, {:.2}x the peak memory",
+        theirs.median.as_secs_f64() / ours.median.as_secs_f64().max(1e-9),
+        ours.peak_rss as f64 / theirs.peak_rss.max(1) as f64
+    );
     Ok(())
 }

@@ -107,10 +107,18 @@ pub fn generations_are_located(data: &[u8]) -> Result<(), String> {
         // The orderer on top of the same generations must end the same way.
         if profile >= Toolchain::Go1_25 {
             if let Ok(events) = crate::order::EventReader::new(data, profile) {
+                let mut text = String::new();
                 for event in events {
-                    if let Err(e) = event {
-                        offset_inside(&e, data.len(), "orderer")?;
-                        break;
+                    match event {
+                        Err(e) => {
+                            offset_inside(&e, data.len(), "orderer")?;
+                            break;
+                        }
+                        // Printing every ordered event must not panic either.
+                        Ok(event) => {
+                            text.clear();
+                            let _ = crate::dump::try_write_event(&mut text, &event, profile);
+                        }
                     }
                 }
             }

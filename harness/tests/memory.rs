@@ -90,11 +90,17 @@ fn ordering_holds_about_one_generation() {
     let twenty = synthetic_trace(20);
     let (peak_one, events_one) = peak_heap_of_ordering(&one);
     let (peak_twenty, events_twenty) = peak_heap_of_ordering(&twenty);
-    assert!(events_twenty > 19 * events_one, "{events_one} vs {events_twenty} events");
+    assert!(
+        events_twenty > 19 * events_one,
+        "{events_one} vs {events_twenty} events"
+    );
     eprintln!(
         "peak heap: 1 generation {peak_one} B ({} B input), 20 generations {peak_twenty} B ({} B input)",
         one.len(),
         twenty.len()
     );
-    assert!(peak_twenty <= 3 * peak_one, "peak {peak_twenty} B for 20 generations vs {peak_one} B for one");
+    assert!(
+        peak_twenty <= 3 * peak_one,
+        "peak {peak_twenty} B for 20 generations vs {peak_one} B for one"
+    );
 }

@@ -52,8 +52,9 @@ enum Command {
     Dump {
         /// A binary trace.
         file: PathBuf,
-        /// Go release whose parser and output to reproduce: go1.27 (default), go1.26 or
-        /// go1.25 (go1.23 and go1.22 are not reproduced yet).
+        /// Go release whose parser and output to reproduce: go1.27 (default), go1.26,
+        /// go1.25, go1.23 or go1.22 (the last two break time ties by Go map order, which is
+        /// random; here by the order threads first appear).
         #[arg(long = "as", value_name = "PROFILE", default_value = "go1.27")]
         profile: String,
         /// Also reject events that the header's version never writes.
@@ -82,7 +83,7 @@ enum Command {
         /// `.test` files, or folders searched for them.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Go release whose parser to reproduce (go1.25, go1.26 or go1.27 so far).
+        /// Go release whose parser to reproduce (go1.22 to go1.27).
         #[arg(long = "as", value_name = "PROFILE", default_value = "go1.27")]
         profile: String,
     },

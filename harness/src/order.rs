@@ -1,7 +1,10 @@
 //! The orderer: turns each generation's per-thread batches into one stream of events in
-//! the order Go's parser (`internal/trace`, Go 1.25 to 1.27, whose ordering is identical)
-//! hands them out, with the same synthetic events, the same time fix-ups and the same
-//! errors.
+//! the order Go's parser (`internal/trace`) hands them out, with the same synthetic events,
+//! the same time fix-ups and the same errors. Go 1.25 to 1.27 order identically; Go 1.22 and
+//! 1.23 differ in where Syncs go (after each generation), how a goroutine's old state is
+//! stored, where Go 1.22 puts the steal it adds for GoDestroySyscall (after it), their event
+//! tables and names in messages, and in starting their cursors in Go map order (random;
+//! here: the order each thread first appears), which only matters for equal times.
 //!
 //! Each thread's batches are read by a cursor; cursors sit in a min-heap keyed by the time
 //! of their next event. The state machine tries the earliest event first and, when its
@@ -14,7 +17,7 @@ use std::rc::Rc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{EvTable, Event, SchedCtx, EV_SYNC, NONE};
 use crate::generation::{Batch, CpuSample, GenerationReader};
-use crate::spec::{ev, spec, EventType, MAX_ARGS};
+use crate::spec::{ev, spec, EventType, WireTable, MAX_ARGS};
 use crate::varint;
 use crate::version::{Toolchain, Version};
 
@@ -104,6 +107,28 @@ fn proc_status_name(s: u64, profile: Toolchain) -> &'static str {
         proc_status::SYSCALL => "Syscall",
         proc_status::ABANDONED if profile >= Toolchain::Go1_27 => "SyscallAbandoned",
         _ => "Bad",
+    }
+}
+
+/// How the parser of `profile` names an event type in its error messages: Go 1.22 and
+/// 1.23 use their own table (an unnamed entry prints empty), later releases the trace
+/// version's table, with `Invalid(N)` past it or for unnamed entries.
+fn event_name(ty: EventType, profile: Toolchain, version: Version) -> String {
+    let table = if profile < Toolchain::Go1_25 {
+        WireTable::new(profile, profile.writes())
+    } else {
+        WireTable::new(Toolchain::Go1_27, version)
+    };
+    match table {
+        Some(t) if (ty as usize) < t.len() => {
+            let name = t.spec(ty).name;
+            if name.is_empty() && profile >= Toolchain::Go1_25 {
+                format!("Invalid({ty})")
+            } else {
+                name.to_string()
+            }
+        }
+        _ => format!("Invalid({ty})"),
     }
 }
 
@@ -285,13 +310,7 @@ struct Ordering {
 
 impl Ordering {
     fn ev_name(&self, ty: EventType) -> String {
-        // Go names events through the trace version's table.
-        match crate::spec::WireTable::new(Toolchain::Go1_27, self.version) {
-            Some(t) if (ty as usize) < t.len() && !t.spec(ty).name.is_empty() => {
-                t.spec(ty).name.to_string()
-            }
-            _ => format!("Invalid({ty})"),
-        }
+        event_name(ty, self.profile, self.version)
     }
 
     fn push(&mut self, table: &Rc<EvTable>, ctx: SchedCtx, base: &BaseEvent) {
@@ -639,8 +658,14 @@ impl Ordering {
             );
             return Err(order_err(OrderClass::Creation, msg));
         }
-        // Go packs the old state above the wire status for the StateTransition.
-        ev.args[2] = old_state << 32 | status;
+        if self.profile >= Toolchain::Go1_25 {
+            // Go 1.25+ packs the old state above the wire status for the StateTransition.
+            ev.args[2] = old_state << 32 | status;
+        } else {
+            // Older releases put it in the first slot after the event's own arguments.
+            let own = spec(ev.ty).args.len() - 1;
+            ev.args[own] = old_state;
+        }
         let mut new_ctx = cur;
         match status {
             go_status::RUNNING => new_ctx.g = gid,
@@ -1026,14 +1051,15 @@ impl Ordering {
             }
             p.status = proc_status::ABANDONED;
             new_ctx.p = NONE;
-            // Go emits a steal of the proc from this very thread first.
-            self.push_made(
-                t,
-                cur,
-                ev::PROC_STEAL,
-                ev.time,
-                &[cur.p as u64, 0, 0, proc_status::SYSCALL],
-            );
+            // Go adds a steal of the proc from this very thread: before the event from
+            // Go 1.23 on, after it in Go 1.22.
+            let steal = [cur.p as u64, 0, 0, proc_status::SYSCALL];
+            if self.profile == Toolchain::Go1_22 {
+                self.push(t, cur, ev);
+                self.push_made(t, cur, ev::PROC_STEAL, ev.time, &steal);
+                return Ok((new_ctx, true));
+            }
+            self.push_made(t, cur, ev::PROC_STEAL, ev.time, &steal);
         }
         self.push(t, cur, ev);
         Ok((new_ctx, true))
@@ -1460,7 +1486,7 @@ struct Cursor {
 
 impl Cursor {
     /// Reads the next event; `Ok(false)` when the thread has no more.
-    fn next_event(&mut self, table: &EvTable) -> Result<bool> {
+    fn next_event(&mut self, table: &EvTable, wire: &WireTable) -> Result<bool> {
         let g = &table.generation;
         while self.idx < self.batches.len()
             && g.payload(&self.batches[self.idx]).len() == self.data_off
@@ -1478,7 +1504,7 @@ impl Cursor {
         }
         let data = &g.payload(batch)[self.data_off..];
         let offset = batch.offset + self.data_off as u64;
-        let (n, dt) = read_timed_event(data, &mut self.ev).map_err(|e| {
+        let (n, dt) = read_timed_event(data, &mut self.ev, wire).map_err(|e| {
             Error::at(e, offset)
                 .with_batch(batch.index)
                 .in_generation(g.number)
@@ -1495,16 +1521,19 @@ impl Cursor {
 fn read_timed_event(
     data: &[u8],
     ev: &mut BaseEvent,
+    wire: &WireTable,
 ) -> std::result::Result<(usize, u64), ErrorKind> {
     let bad = |m: String| ErrorKind::Ordering {
         class: OrderClass::BadEvent,
         message: m,
     };
     let ty = data[0];
-    let s = spec(ty);
-    if ty as usize >= crate::spec::TABLE_LEN {
+    // The parser's own table: 45 entries in Go 1.22, 137 later (Go 1.23's without Sync,
+    // ClockSnapshot and EndOfGeneration).
+    if ty as usize >= wire.len() {
         return Err(bad(format!("found invalid event type: {ty}")));
     }
+    let s = wire.spec(ty);
     ev.ty = ty;
     if s.args.is_empty() || !s.timed {
         return Err(bad(format!("found event without a timestamp: type={ty}")));
@@ -1534,15 +1563,16 @@ pub struct EventReader<R> {
     last_ts: i64,
     syncs: u64,
     pending_error: Option<Error>,
+    /// The parser's event table.
+    wire: WireTable,
+    /// Go 1.22/1.23: whether the Sync that closes the current generation is out.
+    emitted_sync: bool,
     done: bool,
 }
 
 impl<R: Read> EventReader<R> {
-    /// Reads the header; ordering follows Go 1.25 to 1.27 (the only releases supported yet).
+    /// Reads the header as `profile` does.
     pub fn new(reader: R, profile: Toolchain) -> Result<EventReader<R>> {
-        if profile < Toolchain::Go1_25 {
-            return Err(Error::at(ErrorKind::UnsupportedProfile(profile.name()), 0));
-        }
         let generations = GenerationReader::new(reader, profile)?;
         let version = generations.version();
         Ok(EventReader {
@@ -1567,6 +1597,8 @@ impl<R: Read> EventReader<R> {
             last_ts: 0,
             syncs: 0,
             pending_error: None,
+            wire: WireTable::new(profile, profile.writes()).unwrap_or_else(WireTable::full),
+            emitted_sync: true,
             done: false,
         })
     }
@@ -1594,7 +1626,8 @@ impl<R: Read> EventReader<R> {
         }
     }
 
-    fn install(&mut self, g: crate::generation::Generation) -> Result<Event> {
+    /// Makes `g` current; returns the Sync that opens it (Go 1.25+).
+    fn install(&mut self, g: crate::generation::Generation) -> Result<Option<Event>> {
         let version = self.generations.version();
         let min_ts = g.min_ts;
         self.generation_number = g.number;
@@ -1614,14 +1647,19 @@ impl<R: Read> EventReader<R> {
                 ev: BaseEvent::default(),
                 offset: 0,
             };
-            if c.next_event(&table)? {
+            if c.next_event(&table, &self.wire)? {
                 self.frontier.push(c);
                 let last = self.frontier.len() - 1;
                 sift_up(&mut self.frontier, last);
             }
         }
         let time = table.generation.ticks_to_ns(min_ts);
-        Ok(self.sync(Some(table), time))
+        if self.profile < Toolchain::Go1_25 {
+            // Go 1.22 and 1.23 announce a generation with a Sync at its end instead.
+            self.emitted_sync = false;
+            return Ok(None);
+        }
+        Ok(Some(self.sync(Some(table), time)))
     }
 
     /// Tries to order the next event of cursor `i`; moves the cursor on when it succeeds.
@@ -1646,7 +1684,7 @@ impl<R: Read> EventReader<R> {
         if !ok {
             return Ok(false);
         }
-        if c.next_event(&table)? {
+        if c.next_event(&table, &self.wire)? {
             heap_update(&mut self.frontier, i);
         } else {
             heap_remove(&mut self.frontier, i);
@@ -1659,25 +1697,63 @@ impl<R: Read> EventReader<R> {
             return Ok(Some(ev));
         }
         if self.frontier.is_empty() && self.cpu_samples.is_empty() {
-            if let Some(e) = self.pending_error.take() {
-                self.done = true;
-                return Err(e);
+            if self.profile < Toolchain::Go1_25 {
+                if let Some(done) = self.next_generation_before_go125()? {
+                    return Ok(done);
+                }
+            } else {
+                return self.next_generation();
             }
-            return match self.generations.next() {
-                Some(Ok(g)) => self.install(g).map(Some),
-                Some(Err(e)) => {
-                    // Go reports a Sync first, then the error.
-                    self.pending_error = Some(e);
-                    self.table = None;
-                    Ok(Some(self.sync(None, self.last_ts)))
-                }
-                None => {
-                    self.done = true;
-                    self.table = None;
-                    Ok(Some(self.sync(None, self.last_ts)))
-                }
-            };
         }
+        self.advance_frontier()
+    }
+
+    /// Go 1.22/1.23 between generations: the closing Sync, then the next generation (or
+    /// its error, or the end). `Some` is what to hand out; `None`: go on ordering.
+    fn next_generation_before_go125(&mut self) -> Result<Option<Option<Event>>> {
+        if !self.emitted_sync {
+            self.emitted_sync = true;
+            let table = self.table.clone();
+            return Ok(Some(Some(self.sync(table, self.last_ts))));
+        }
+        match self.generations.next() {
+            Some(Ok(g)) => {
+                self.install(g)?;
+                Ok(None)
+            }
+            Some(Err(e)) => Err(e),
+            None => {
+                self.done = true;
+                Ok(Some(None))
+            }
+        }
+    }
+
+    /// Go 1.25+ between generations: the next one's opening Sync, or a Sync and then its
+    /// error, or the final Sync.
+    fn next_generation(&mut self) -> Result<Option<Event>> {
+        if let Some(e) = self.pending_error.take() {
+            self.done = true;
+            return Err(e);
+        }
+        match self.generations.next() {
+            Some(Ok(g)) => self.install(g),
+            Some(Err(e)) => {
+                // Go reports a Sync first, then the error.
+                self.pending_error = Some(e);
+                self.table = None;
+                Ok(Some(self.sync(None, self.last_ts)))
+            }
+            None => {
+                self.done = true;
+                self.table = None;
+                Ok(Some(self.sync(None, self.last_ts)))
+            }
+        }
+    }
+
+    /// Hands out a CPU sample or the next ordered event of the current generation.
+    fn advance_frontier(&mut self) -> Result<Option<Event>> {
         if let Some(sample) = self.cpu_samples.front() {
             if self.frontier.is_empty() || sample.time < self.frontier[0].ev.time {
                 let s = self.cpu_samples.pop_front().expect("checked");
@@ -1696,6 +1772,17 @@ impl<R: Read> EventReader<R> {
                     table: self.table.clone(),
                 }));
             }
+        }
+        if self.frontier.is_empty() {
+            // Go 1.22/1.23 on a generation without event batches.
+            let msg = format!(
+                "broken trace: frontier is empty:\n[gen={}]\n\n\n{}\n",
+                self.generation_number,
+                self.ordering.dump()
+            );
+            let mut e = order_err(OrderClass::FailedToAdvance, msg);
+            e.location.generation = Some(self.generation_number);
+            return Err(e);
         }
         if !self.try_advance(0)? {
             // Go sorts the frontier by time and tries the others in that order.
@@ -1845,8 +1932,8 @@ fn heap_remove(heap: &mut Vec<Cursor>, mut i: usize) {
     sift_down(heap, 0);
 }
 
-/// Go's `slices.SortFunc` by time. For up to 12 elements that is an insertion sort, which
-/// is stable; longer frontiers use Go's pdqsort, reproduced in `go_pdqsort`.
+/// Go's `slices.SortFunc` by time (its pdqsort, reproduced in [`crate::gosort`]), so that
+/// cursors with equal times end up where Go puts them.
 fn go_sort_by_time(v: &mut [Cursor]) {
     crate::gosort::sort_by_key(v, |c| c.ev.time);
 }
@@ -1854,17 +1941,6 @@ fn go_sort_by_time(v: &mut [Cursor]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ordering_rejects_old_profiles_for_now() {
-        let bytes = Version::Go126.header();
-        assert!(matches!(
-            EventReader::new(&bytes[..], Toolchain::Go1_22)
-                .err()
-                .map(|e| e.kind.clone()),
-            Some(ErrorKind::UnsupportedProfile(_))
-        ));
-    }
 
     #[test]
     fn header_only_go126_trace_is_one_sync() {

@@ -1,6 +1,10 @@
 //! `trace-harness dump --as goX` is byte-identical to that release's
-//! `go tool trace -d=parsed` (TZ=UTC) for every committed trace it can read, and for every
-//! Go golden test trace (including the lines printed before an error).
+//! `go tool trace -d=parsed` (`-d=1` before 1.25; TZ=UTC) for every committed trace it can
+//! read, and for every Go golden test trace (including the lines printed before an error).
+//! Go 1.22 and 1.23 order events with equal times by Go map iteration, which is random; for
+//! them a difference confined to the order within equal times is accepted, and where Go's
+//! own runs disagree with each other (so no single right answer exists), the same events
+//! (times aside) in any order.
 
 mod common;
 
@@ -14,6 +18,53 @@ fn ours(profile: Toolchain, path: &std::path::Path) -> std::process::Output {
         .arg(path)
         .output()
         .unwrap()
+}
+
+/// Event blocks (an `M=` line and the stack lines under it), grouped by equal `Time=` and
+/// sorted within each group: equal when two listings differ only in how ties were broken.
+fn tie_insensitive(listing: &str) -> Vec<Vec<String>> {
+    let mut blocks: Vec<String> = Vec::new();
+    for line in listing.split_inclusive('\n') {
+        match blocks.last_mut() {
+            Some(block) if !line.starts_with("M=") => block.push_str(line),
+            _ => blocks.push(line.to_string()),
+        }
+    }
+    let time = |b: &str| {
+        b.split_whitespace()
+            .find(|t| t.starts_with("Time="))
+            .map(str::to_string)
+    };
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let mut last_time = None;
+    for block in blocks {
+        let t = time(&block);
+        if t.is_none() || t != last_time || groups.is_empty() {
+            groups.push(Vec::new());
+        }
+        last_time = t;
+        groups.last_mut().unwrap().push(block);
+    }
+    for g in &mut groups {
+        g.sort();
+    }
+    groups
+}
+
+/// The event blocks with `Time=` removed, sorted: what happened, regardless of order.
+fn same_events(listing: &str) -> Vec<String> {
+    let mut v: Vec<String> = tie_insensitive(listing)
+        .into_iter()
+        .flatten()
+        .map(|b| {
+            b.split(' ')
+                .filter(|t| !t.starts_with("Time="))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    v.sort();
+    v
 }
 
 fn first_difference(a: &str, b: &str) -> String {
@@ -34,7 +85,7 @@ fn first_difference(a: &str, b: &str) -> String {
 fn dump_is_byte_identical_to_go() {
     let corpus = common::corpus();
     let mut compared = 0;
-    for profile in [Toolchain::Go1_25, Toolchain::Go1_26, Toolchain::Go1_27] {
+    for profile in Toolchain::ALL {
         let Some(go) = common::go_or_skip(profile) else {
             continue;
         };
@@ -65,8 +116,9 @@ fn dump_is_byte_identical_to_go() {
             inputs.push((format!("golden {name}"), path));
         }
         for (name, path) in inputs {
+            let flag = trace_harness::bench::parsed_flag(profile);
             let theirs = toolchains::go_command(&go)
-                .args(["tool", "trace", "-d=parsed"])
+                .args(["tool", "trace", flag])
                 .arg(&path)
                 .output()
                 .unwrap();
@@ -75,7 +127,29 @@ fn dump_is_byte_identical_to_go() {
                 String::from_utf8_lossy(&mine.stdout),
                 String::from_utf8_lossy(&theirs.stdout),
             );
-            assert!(a == b, "{profile} {name}: {}", first_difference(&a, &b));
+            let mut same = a == b
+                || (profile < Toolchain::Go1_25 && tie_insensitive(&a) == tie_insensitive(&b));
+            if !same && profile < Toolchain::Go1_25 {
+                // Is Go itself unstable on this input? Then only the events can be compared.
+                let go_unstable = (0..5).any(|_| {
+                    let run = toolchains::go_command(&go)
+                        .args(["tool", "trace", flag])
+                        .arg(&path)
+                        .output()
+                        .unwrap();
+                    run.stdout != theirs.stdout
+                });
+                same = go_unstable && same_events(&a) == same_events(&b);
+                if same {
+                    eprintln!("{profile} {name}: Go's own order varies from run to run; compared the events only");
+                }
+            }
+            assert!(
+                same,
+                "{profile} {name}: {}\nGo's stderr: {}",
+                first_difference(&a, &b),
+                String::from_utf8_lossy(&theirs.stderr)
+            );
             assert_eq!(
                 mine.status.code(),
                 theirs.status.code(),

@@ -142,7 +142,7 @@ fn golden_runs_go_golden_files() {
         run(&[
             "golden".as_ref(),
             "--as".as_ref(),
-            "go1.22".as_ref(),
+            "go1.24".as_ref(),
             bad.as_os_str()
         ])
         .status

@@ -1,0 +1,74 @@
+//! Parse+order and dump throughput beside Go's `go tool trace -d=parsed` on the same file,
+//! in the same run. The trace is `$TRACE_HARNESS_BENCH_FILE`, or the largest committed
+//! trace; Go's side runs when the cached toolchain of the profile is installed.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use trace_harness::order::EventReader;
+use trace_harness::{toolchains, Toolchain};
+
+fn bench_file() -> PathBuf {
+    if let Some(path) = std::env::var_os("TRACE_HARNESS_BENCH_FILE") {
+        return PathBuf::from(path);
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus/traces/go1.27");
+    let mut traces: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("corpus folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "trace"))
+        .collect();
+    traces.sort_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
+    traces.pop().expect("a committed trace")
+}
+
+fn ordering(c: &mut Criterion) {
+    let path = bench_file();
+    let bytes = std::fs::read(&path).expect("read trace");
+    let profile = Toolchain::Go1_27;
+    let mut group = c.benchmark_group(format!("{}", path.file_name().unwrap().to_string_lossy()));
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("parse+order", |b| {
+        b.iter(|| {
+            EventReader::new(&bytes[..], profile)
+                .unwrap()
+                .filter(|e| e.is_ok())
+                .count()
+        })
+    });
+    group.bench_function("dump", |b| {
+        let mut out = String::new();
+        b.iter(|| {
+            out.clear();
+            for e in EventReader::new(&bytes[..], profile).unwrap() {
+                trace_harness::dump::write_event(&mut out, &e.unwrap(), profile);
+            }
+            out.len()
+        })
+    });
+    if let Some(tool) =
+        toolchains::find(profile).and_then(|go| trace_harness::bench::go_trace_tool(&go).ok())
+    {
+        // A whole process, as Go is used; our `dump` process is measured by `trace-harness bench`.
+        group.bench_function("go tool trace -d=parsed (process)", |b| {
+            b.iter(|| {
+                Command::new(&tool)
+                    .arg("-d=parsed")
+                    .arg(&path)
+                    .env("TZ", "UTC")
+                    .stdout(Stdio::null())
+                    .status()
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = ordering
+}
+criterion_main!(benches);

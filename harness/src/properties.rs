@@ -105,7 +105,7 @@ pub fn generations_are_located(data: &[u8]) -> Result<(), String> {
         };
         let mut strings = 0usize;
         // The orderer on top of the same generations must end the same way.
-        if profile >= Toolchain::Go1_25 {
+        {
             if let Ok(events) = crate::order::EventReader::new(data, profile) {
                 let mut text = String::new();
                 for event in events {

@@ -254,11 +254,12 @@ struct Reqs {
     g: Need,
 }
 
-const USER_GO_REQS: Reqs = Reqs {
-    m: Need::Required,
-    p: Need::Required,
-    g: Need::Required,
-};
+const USER_GO_REQS: Reqs = reqs(Need::Required, Need::Required, Need::Required);
+
+/// The thread, proc and goroutine an event needs.
+const fn reqs(m: Need, p: Need, g: Need) -> Reqs {
+    Reqs { m, p, g }
+}
 
 fn validate_ctx(ctx: SchedCtx, reqs: Reqs) -> Result<()> {
     let check = |need: Need, have: bool, what: &str| -> Result<()> {
@@ -502,14 +503,7 @@ impl Ordering {
             Some(s) if s.status == proc_status::IDLE && seq.succeeds(s.seq) && cur.p == NONE => {}
             _ => return Ok((cur, false)),
         }
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Forbidden,
-                g: Need::Optional,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Forbidden, Need::Optional))?;
         let s = self.p_states.get_mut(&pid).expect("checked above");
         s.status = proc_status::RUNNING;
         s.seq = seq;
@@ -537,14 +531,7 @@ impl Ordering {
             );
             return Err(order_err(OrderClass::WrongState, msg));
         }
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Required,
-                g: Need::Optional,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Required, Need::Optional))?;
         if let Some(s) = self.p_states.get_mut(&cur.p) {
             s.status = proc_status::IDLE;
         }
@@ -570,14 +557,7 @@ impl Ordering {
                     && seq.succeeds(s.seq) => {}
             _ => return Ok((cur, false)),
         }
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Optional,
-                g: Need::Optional,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Optional, Need::Optional))?;
         let s = self.p_states.get_mut(&pid).expect("checked above");
         let old = s.status;
         ev.args[3] = old; // extra slot after ProcSteal's three arguments
@@ -733,14 +713,7 @@ impl Ordering {
         gen: u64,
         cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Required,
-                g: Need::Optional,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Required, Need::Optional))?;
         if let Some(s) = self.g_states.get(&cur.g) {
             if s.status != go_status::RUNNING {
                 let msg = format!(
@@ -812,14 +785,7 @@ impl Ordering {
             Some(s) if s.status == go_status::RUNNABLE && seq.succeeds(s.seq) => {}
             _ => return Ok((cur, false)),
         }
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Required,
-                g: Need::Forbidden,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Required, Need::Forbidden))?;
         if let Some(s) = self.g_states.get_mut(&gid) {
             s.status = go_status::RUNNING;
             s.seq = seq;
@@ -972,14 +938,7 @@ impl Ordering {
                 return Ok((cur, false));
             }
         }
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Optional,
-                g: Need::Required,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Optional, Need::Required))?;
         self.running_g(ev.ty, cur, go_status::SYSCALL)?;
         self.set_g_status(cur.g, go_status::RUNNABLE);
         self.push(t, cur, ev);
@@ -993,14 +952,7 @@ impl Ordering {
         gen: u64,
         cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Optional,
-                g: Need::Forbidden,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Optional, Need::Forbidden))?;
         let new_g = ev.args[0] as i64;
         if self.g_states.contains_key(&new_g) {
             let msg = format!("tried to create goroutine ({new_g}) in syscall that already exists");
@@ -1023,14 +975,7 @@ impl Ordering {
         t: &Rc<EvTable>,
         cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Optional,
-                g: Need::Required,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Optional, Need::Required))?;
         self.running_g(ev.ty, cur, go_status::SYSCALL)?;
         self.g_states.remove(&cur.g);
         let mut new_ctx = SchedCtx { g: NONE, ..cur };
@@ -1268,14 +1213,7 @@ impl Ordering {
         t: &Rc<EvTable>,
         cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Required,
-                g: Need::Optional,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Required, Need::Optional))?;
         self.push(t, cur, ev);
         Ok((cur, true))
     }
@@ -1297,14 +1235,7 @@ impl Ordering {
         t: &Rc<EvTable>,
         cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Required,
-                g: Need::Optional,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Required, Need::Optional))?;
         self.proc_ranges(cur.p)?.begin(range_type(ev.ty, 0))?;
         self.push(t, cur, ev);
         Ok((cur, true))
@@ -1334,14 +1265,7 @@ impl Ordering {
         t: &Rc<EvTable>,
         cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Required,
-                g: Need::Optional,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Required, Need::Optional))?;
         self.proc_ranges(cur.p)?.end(ev.ty)?;
         self.push(t, cur, ev);
         Ok((cur, true))
@@ -1419,14 +1343,7 @@ impl Ordering {
         t: &Rc<EvTable>,
         cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
-        validate_ctx(
-            cur,
-            Reqs {
-                m: Need::Required,
-                p: Need::Optional,
-                g: Need::Optional,
-            },
-        )?;
+        validate_ctx(cur, reqs(Need::Required, Need::Optional, Need::Optional))?;
         self.push(t, cur, ev);
         Ok((cur, true))
     }

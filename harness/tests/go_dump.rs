@@ -131,7 +131,7 @@ fn dump_is_byte_identical_to_go() {
                 || (profile < Toolchain::Go1_25 && tie_insensitive(&a) == tie_insensitive(&b));
             if !same && profile < Toolchain::Go1_25 {
                 // Is Go itself unstable on this input? Then only the events can be compared.
-                let go_unstable = (0..5).any(|_| {
+                let go_unstable = (0..10).any(|_| {
                     let run = toolchains::go_command(&go)
                         .args(["tool", "trace", flag])
                         .arg(&path)

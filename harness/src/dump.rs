@@ -2,25 +2,9 @@
 //! `go tool trace -d=parsed` (Go 1.25+) and `-d=1` (Go 1.22, 1.23) print for each ordered
 //! event, one `fmt.Println(ev.String())` per event.
 //!
-//! # What the orderer stores where
-//!
-//! The printer reads an [`Event`] the way Go's `Event` methods read their `baseEvent`: `args`
-//! holds the wire arguments after `dt`, except where Go's orderer rewrites an argument or
-//! fills the slots after the event's own arguments ([`Event::extra`]). The orderer must store:
-//!
-//! | Event | Slot | Value |
-//! |---|---|---|
-//! | ProcStatus | `args[1]` | the wire status after Go's promotion (SyscallAbandoned = 4 becomes Syscall = 3 when the P was known to be in Syscall) |
-//! | ProcStatus | `extra()[0]` = `args[2]` | the old state as the *API* `ProcState`, not a wire status: 0 Undetermined, 1 NotExist, 2 Running, 3 Idle |
-//! | ProcSteal | `extra()[0]` = `args[3]` | the P's *wire* status before the steal: 3 Syscall, or 4 SyscallAbandoned (printed `Idle->Idle`) |
-//! | ProcSteal made up for GoDestroySyscall | `args[0]`, `extra()[0]`, `ctx`, `time` | the P, 3 (Syscall), and the ctx and time of the GoDestroySyscall |
-//! | GoStatus, GoStatusStack (Go 1.22, 1.23) | `args[2]`; `extra()[0]` = `args[3]` (GoStatus) or `args[4]` (GoStatusStack) | the wire status (0..=4); the old state as the *API* `GoState`: 0 Undetermined, 1 NotExist, 2 Runnable, 3 Running, 4 Waiting, 5 Syscall |
-//! | GoStatus, GoStatusStack (Go 1.25+) | `args[2]` | `old GoState << 32 \| wire status`; the extra slot is not read |
-//! | UserTaskBegin | `args[1]` | the parent task, with 0 rewritten to NoTask (`u64::MAX`) |
-//! | UserTaskEnd | `extra()[0]` = `args[2]`, `extra()[1]` = `args[3]` | the parent task (NoTask when its Begin was not seen); the [`EvTable::add_extra_string`] id of the task's type (0 for "") |
-//! | STWEnd | `args[0]` | the kind string id of its STWBegin (Go overwrites the argument, no extra slot) |
-//! | Sync (`ty` = [`EV_SYNC`]) | `args[0]`; `table`; `ctx` | the Sync's number N from 1 (read by Go 1.25+ only); the table of the generation it opens, `None` for the final Sync; [`SchedCtx::NONE`](crate::event::SchedCtx::NONE) |
-//! | CPUSample | `args[0]`; `ctx` | the stack id; the sample's m, p (-1 for none) and g (-1 for a wire 0) |
+//! The meaning of each event (kind, transition, range, task, ...) comes from [`crate::api`],
+//! Go's accessors; this module only lays it out as each release's `String()` does. The
+//! [`api`](crate::api) documentation says what the orderer must store in each event.
 //!
 //! # Where Go panics
 //!
@@ -40,53 +24,16 @@
 //! Known difference: Go writes function names, file names and experimental string arguments
 //! as raw bytes; invalid UTF-8 in them comes out here as U+FFFD, since the output is a `String`.
 
-use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 
-use crate::event::{EvTable, Event, EV_SYNC};
-use crate::generation::{ClockSnapshot, Frame};
+pub use crate::api::GoPanic;
+use crate::api::{self, EventKind, ResourceId, Stack, StateTransition};
+use crate::event::Event;
 use crate::gostr::quote_into;
-use crate::spec::{self, ev};
 use crate::version::Toolchain;
 
 /// Start of the line [`write_event`] prints where Go's `String()` would panic.
 pub const PANIC_MARKER: &str = "#! go panic: ";
-
-/// A panic Go's `Event.String()` raises instead of returning, with Go's panic message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GoPanic {
-    /// The message Go panics with (without Go's `panic: ` prefix).
-    pub message: String,
-}
-
-impl GoPanic {
-    fn nil_table() -> GoPanic {
-        GoPanic {
-            message: "runtime error: invalid memory address or nil pointer dereference".into(),
-        }
-    }
-
-    fn index_out_of_range(index: u64, len: usize) -> GoPanic {
-        GoPanic {
-            message: format!("runtime error: index out of range [{index}] with length {len}"),
-        }
-    }
-
-    /// `dataTable.mustGet`'s message; `go_type` is Go's `%T` of the table's elements.
-    fn missing_id(id: u64, go_type: &str) -> GoPanic {
-        GoPanic {
-            message: format!("expected id {id} in {go_type} table"),
-        }
-    }
-}
-
-impl fmt::Display for GoPanic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for GoPanic {}
 
 /// Appends what `fmt.Println(ev.String())` prints for `event` in Go release `profile`. Where
 /// that release panics instead, appends `#! go panic: <message> (<the event's common
@@ -94,7 +41,7 @@ impl std::error::Error for GoPanic {}
 pub fn write_event(out: &mut String, event: &Event, profile: Toolchain) {
     if let Err(panic) = try_write_event(out, event, profile) {
         let _ = write!(out, "{PANIC_MARKER}{panic} (");
-        write_prefix(out, event, kind(event.ty, profile));
+        write_prefix(out, event, api::kind(event, profile));
         out.push_str(")\n");
     }
 }
@@ -115,612 +62,170 @@ pub fn try_write_event(out: &mut String, event: &Event, profile: Toolchain) -> R
     }
 }
 
-/// Go's `EventKind`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Bad,
-    Sync,
-    Metric,
-    Label,
-    StackSample,
-    RangeBegin,
-    RangeActive,
-    RangeEnd,
-    TaskBegin,
-    TaskEnd,
-    RegionBegin,
-    RegionEnd,
-    Log,
-    StateTransition,
-    Experimental,
-}
-
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Bad => "Bad",
-            Kind::Sync => "Sync",
-            Kind::Metric => "Metric",
-            Kind::Label => "Label",
-            Kind::StackSample => "StackSample",
-            Kind::RangeBegin => "RangeBegin",
-            Kind::RangeActive => "RangeActive",
-            Kind::RangeEnd => "RangeEnd",
-            Kind::TaskBegin => "TaskBegin",
-            Kind::TaskEnd => "TaskEnd",
-            Kind::RegionBegin => "RegionBegin",
-            Kind::RegionEnd => "RegionEnd",
-            Kind::Log => "Log",
-            Kind::StateTransition => "StateTransition",
-            Kind::Experimental => "Experimental",
-        }
-    }
-}
-
-/// Go's `Event.Kind()`: every type byte has a kind, `Bad` for those without one.
-fn kind(ty: u8, profile: Toolchain) -> Kind {
-    // Go 1.22 has neither the coroutine and GoStatusStack events nor the experimental kind.
-    let since_go123 = profile >= Toolchain::Go1_23;
-    match ty {
-        EV_SYNC => Kind::Sync,
-        ev::CPU_SAMPLE => Kind::StackSample,
-        ev::PROCS_CHANGE | ev::HEAP_ALLOC | ev::HEAP_GOAL => Kind::Metric,
-        ev::PROC_START..=ev::GO_STATUS => Kind::StateTransition,
-        ev::GO_SWITCH..=ev::GO_STATUS_STACK if since_go123 => Kind::StateTransition,
-        ev::STW_BEGIN | ev::GC_BEGIN | ev::GC_SWEEP_BEGIN | ev::GC_MARK_ASSIST_BEGIN => {
-            Kind::RangeBegin
-        }
-        ev::GC_ACTIVE | ev::GC_SWEEP_ACTIVE | ev::GC_MARK_ASSIST_ACTIVE => Kind::RangeActive,
-        ev::STW_END | ev::GC_END | ev::GC_SWEEP_END | ev::GC_MARK_ASSIST_END => Kind::RangeEnd,
-        ev::GO_LABEL => Kind::Label,
-        ev::USER_TASK_BEGIN => Kind::TaskBegin,
-        ev::USER_TASK_END => Kind::TaskEnd,
-        ev::USER_REGION_BEGIN => Kind::RegionBegin,
-        ev::USER_REGION_END => Kind::RegionEnd,
-        ev::USER_LOG => Kind::Log,
-        ev::SPAN..=ev::GOROUTINE_STACK_FREE if since_go123 => Kind::Experimental,
-        _ => Kind::Bad,
-    }
-}
-
-/// Length of the release's spec table, which `Event.Stack()` indexes without a check.
-fn spec_table_len(profile: Toolchain) -> usize {
-    if profile == Toolchain::Go1_22 {
-        usize::from(ev::USER_LOG) + 1
-    } else {
-        spec::TABLE_LEN
-    }
-}
-
-fn write_prefix(out: &mut String, event: &Event, kind: Kind) {
+fn write_prefix(out: &mut String, event: &Event, kind: EventKind) {
     let ctx = event.ctx;
     let _ = write!(
         out,
-        "M={} P={} G={} {} Time={}",
-        ctx.m,
-        ctx.p,
-        ctx.g,
-        kind.name(),
-        event.time
+        "M={} P={} G={} {kind} Time={}",
+        ctx.m, ctx.p, ctx.g, event.time
     );
 }
 
 /// Go's `Event.String()`, without the newline `Println` adds.
 fn write_string(out: &mut String, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
-    let kind = kind(event.ty, profile);
+    let kind = api::kind(event, profile);
     write_prefix(out, event, kind);
     match kind {
-        Kind::Bad | Kind::StackSample => {}
-        Kind::Sync => write_sync(out, event, profile)?,
-        Kind::Metric => write_metric(out, event, profile),
-        Kind::Label => {
+        EventKind::Bad | EventKind::StackSample => {}
+        // Go 1.22 and 1.23 print nothing more for a Sync.
+        EventKind::Sync if profile < Toolchain::Go1_25 => {}
+        EventKind::Sync => write_sync(out, &api::sync(event, profile)?, profile),
+        EventKind::Metric => {
+            let metric = api::metric(event, profile)?;
+            out.push_str(" Name=");
+            quote_into(out, metric.name.as_bytes());
+            let _ = write!(out, " Value={}", metric.value.to_go_string(profile));
+        }
+        EventKind::Label => {
+            let label = api::label(event, profile)?;
             out.push_str(" Label=");
-            quote_into(out, string(table(event)?, event.args[0])?);
-            let _ = write!(out, " Resource=Goroutine({})", event.ctx.g);
+            quote_into(out, label.label);
+            let _ = write!(out, " Resource={}", label.resource);
         }
-        Kind::RangeBegin | Kind::RangeActive | Kind::RangeEnd => {
-            write_range(out, event, kind, profile)?;
+        EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
+            let range = api::range(event, profile)?;
+            out.push_str(" Name=");
+            quote_into(out, &range.name);
+            let _ = write!(out, " Scope={}", range.scope);
+            if kind == EventKind::RangeEnd {
+                out.push_str(" Attributes=[");
+                for (i, attribute) in api::range_attributes(event, profile)?.iter().enumerate() {
+                    out.push_str(if i == 0 { "" } else { " " });
+                    quote_into(out, attribute.name.as_bytes());
+                    let _ = write!(out, "={}", attribute.value.to_go_string(profile));
+                }
+                out.push(']');
+            }
         }
-        Kind::TaskBegin | Kind::TaskEnd => write_task(out, event)?,
-        Kind::RegionBegin | Kind::RegionEnd => {
-            let _ = write!(out, " Task={} Type=", event.args[0]);
-            quote_into(out, string(table(event)?, event.args[1])?);
+        EventKind::TaskBegin | EventKind::TaskEnd => {
+            let task = api::task(event, profile)?;
+            let _ = write!(out, " ID={} Parent={} Type=", task.id, task.parent);
+            quote_into(out, &task.type_name);
         }
-        Kind::Log => {
-            let table = table(event)?;
-            let _ = write!(out, " Task={} Category=", event.args[0]);
-            quote_into(out, string(table, event.args[1])?);
+        EventKind::RegionBegin | EventKind::RegionEnd => {
+            let region = api::region(event, profile)?;
+            let _ = write!(out, " Task={} Type=", region.task);
+            quote_into(out, region.type_name);
+        }
+        EventKind::Log => {
+            let log = api::log(event, profile)?;
+            let _ = write!(out, " Task={} Category=", log.task);
+            quote_into(out, log.category);
             out.push_str(" Message=");
-            quote_into(out, string(table, event.args[2])?);
+            quote_into(out, log.message);
         }
-        Kind::StateTransition => write_transition(out, event, profile)?,
-        Kind::Experimental => write_experimental(out, event, profile)?,
+        EventKind::StateTransition => {
+            write_transition(out, &api::state_transition(event, profile)?, profile)?;
+        }
+        EventKind::Experimental => {
+            write_experimental(out, &api::experimental(event, profile)?, profile)?;
+        }
     }
-    if let Some(id) = event_stack(event, profile)? {
+    let stack = api::stack(event, profile)?;
+    if !stack.is_no_stack() {
         out.push_str("\nStack=\n");
-        write_frames(out, event, id, profile)?;
+        write_frames(out, &stack)?;
     }
     Ok(())
 }
 
-fn table(event: &Event) -> Result<&EvTable, GoPanic> {
-    event.table.as_deref().ok_or_else(GoPanic::nil_table)
-}
-
-fn string(table: &EvTable, id: u64) -> Result<&[u8], GoPanic> {
-    table
-        .string(id)
-        .ok_or_else(|| GoPanic::missing_id(id, "string"))
-}
-
-/// A `Stack` handle as Go compares it with `NoStack` (`{table: nil, id: 0}`): `None` is
-/// NoStack, `Some(id)` a stack to print, possibly empty.
-type StackHandle = Option<u64>;
-
-/// Go's `Stack{table: e.table, id: id}`, built without checking the id.
-fn stack_handle(event: &Event, id: u64) -> StackHandle {
-    (event.table.is_some() || id != 0).then_some(id)
-}
-
-/// Go's `Event.Stack()`: the event's own stack, NoStack when its id is 0, except for CPU
-/// samples, whose handle is built even for stack 0 (so `Stack=` prints with no frames).
-fn event_stack(event: &Event, profile: Toolchain) -> Result<StackHandle, GoPanic> {
-    match event.ty {
-        EV_SYNC => return Ok(None),
-        ev::CPU_SAMPLE => return Ok(stack_handle(event, event.args[0])),
-        _ => {}
-    }
-    let len = spec_table_len(profile);
-    if usize::from(event.ty) >= len {
-        return Err(GoPanic::index_out_of_range(event.ty.into(), len));
-    }
-    // Stack argument indexes count `dt`, which `args` does not hold.
-    let Some(&index) = spec::spec(event.ty).stack_args.first() else {
-        return Ok(None);
-    };
-    let id = event.args[index - 1];
-    Ok((id != 0).then_some(id))
-}
-
-/// The frames of stack `id`, one `\t<func> @ 0x<pc>\n\t\t<file>:<line>\n` each.
-fn write_frames(
-    out: &mut String,
-    event: &Event,
-    id: u64,
-    profile: Toolchain,
-) -> Result<(), GoPanic> {
-    if id == 0 {
-        return Ok(());
-    }
-    let table = table(event)?;
-    let generation = &table.generation;
-    let frames = generation
-        .stacks
-        .get(&id)
-        .ok_or_else(|| GoPanic::missing_id(id, "trace.stack"))?;
-    for written in frames {
-        // Go 1.23+ keeps only each stack's PCs and resolves them through the generation's
-        // first-seen frame map, where a missing PC reads as a zero frame.
-        let frame = if profile == Toolchain::Go1_22 {
-            *written
-        } else {
-            let zero = Frame {
-                pc: 0,
-                func: 0,
-                file: 0,
-                line: 0,
-            };
-            generation
-                .frames_by_pc
-                .get(&written.pc)
-                .copied()
-                .unwrap_or(zero)
-        };
-        let func = string(table, frame.func)?;
-        let file = string(table, frame.file)?;
+/// The frames of a stack, one `\t<func> @ 0x<pc>\n\t\t<file>:<line>\n` each.
+fn write_frames(out: &mut String, stack: &Stack<'_>) -> Result<(), GoPanic> {
+    for frame in stack.frames()? {
         out.push('\t');
-        out.push_str(&String::from_utf8_lossy(func));
+        out.push_str(&String::from_utf8_lossy(frame.func));
         let _ = write!(out, " @ {:#x}\n\t\t", frame.pc);
-        out.push_str(&String::from_utf8_lossy(file));
+        out.push_str(&String::from_utf8_lossy(frame.file));
         let _ = writeln!(out, ":{}", frame.line);
     }
     Ok(())
 }
 
-/// A metric or range-attribute value: `Uint64(n)` before Go 1.25, then `Value{Uint64(n)}`.
-fn write_uint64_value(out: &mut String, value: u64, profile: Toolchain) {
-    if profile >= Toolchain::Go1_25 {
-        let _ = write!(out, "Value{{Uint64({value})}}");
-    } else {
-        let _ = write!(out, "Uint64({value})");
-    }
-}
-
-fn write_metric(out: &mut String, event: &Event, profile: Toolchain) {
-    let name = match event.ty {
-        ev::PROCS_CHANGE => "/sched/gomaxprocs:threads",
-        ev::HEAP_ALLOC => "/memory/classes/heap/objects:bytes",
-        _ => "/gc/heap/goal:bytes",
-    };
-    out.push_str(" Name=");
-    quote_into(out, name.as_bytes());
-    out.push_str(" Value=");
-    write_uint64_value(out, event.args[0], profile);
-}
-
-/// Experiments Go 1.25+ knows by name (`tracev2.Experiments()`: None and AllocFree).
-const KNOWN_EXPERIMENTS: usize = 2;
-
-fn write_sync(out: &mut String, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
-    if profile < Toolchain::Go1_25 {
-        return Ok(());
-    }
-    // Go converts N to a signed int.
-    let _ = write!(out, " N={}", event.args[0] as i64);
-    let Some(table) = event.table.as_deref() else {
-        return Ok(());
-    };
-    let generation = &table.generation;
-    // `Sync()` names every experimental batch's experiment before String prints anything;
-    // Go walks a map, so with several unknown ids it may name another one than the lowest.
-    if let Some(exp) = generation
-        .experimental
-        .iter()
-        .map(|batch| batch.exp)
-        .filter(|&exp| usize::from(exp) >= KNOWN_EXPERIMENTS)
-        .min()
-    {
-        return Err(GoPanic::index_out_of_range(exp.into(), KNOWN_EXPERIMENTS));
-    }
-    if let Some(clock) = &generation.clock {
+/// Go 1.25+: ` N=<n>`, then the clock snapshot if the generation has one; the wall time
+/// is RFC 3339 in Go 1.25, with nanoseconds from Go 1.26.
+fn write_sync(out: &mut String, sync: &api::Sync<'_>, profile: Toolchain) {
+    let _ = write!(out, " N={}", sync.n);
+    if let Some(clock) = &sync.clock_snapshot {
+        let wall = if profile >= Toolchain::Go1_26 {
+            clock.wall.rfc3339_nano()
+        } else {
+            clock.wall.rfc3339()
+        };
         let _ = write!(
             out,
-            " Trace={} Mono={} Wall={}",
-            generation.ticks_to_ns(clock.ticks),
-            clock.mono,
-            wall_time(clock, profile)
+            " Trace={} Mono={} Wall={wall}",
+            clock.trace, clock.mono
         );
     }
-    Ok(())
 }
 
-/// The snapshot's wall time in UTC: RFC 3339 in Go 1.25, RFC 3339 with nanoseconds (trailing
-/// zeros dropped) from Go 1.26.
-fn wall_time(clock: &ClockSnapshot, profile: Toolchain) -> String {
-    let nano = clock.wall_rfc3339_nano();
-    if profile >= Toolchain::Go1_26 {
-        return nano;
-    }
-    match (nano.find('.'), nano.rfind('Z')) {
-        (Some(dot), Some(zone)) if dot < zone => format!("{}{}", &nano[..dot], &nano[zone..]),
-        _ => nano,
-    }
-}
-
-/// A range's scope, Go's `ResourceID` (`None`, `Goroutine(id)`, `Proc(id)`).
-enum Scope {
-    None,
-    Goroutine(i64),
-    Proc(i64),
-}
-
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Scope::None => f.write_str("None"),
-            Scope::Goroutine(id) => write!(f, "Goroutine({id})"),
-            Scope::Proc(id) => write!(f, "Proc({id})"),
-        }
-    }
-}
-
-fn write_range(
+/// A transition: `Resource=… Reason=… GoID=… Old->New` up to Go 1.25, `GoID=… Old->New
+/// Reason=…` from Go 1.26; then the transition stack, if any.
+fn write_transition(
     out: &mut String,
-    event: &Event,
-    kind: Kind,
+    transition: &StateTransition<'_>,
     profile: Toolchain,
 ) -> Result<(), GoPanic> {
-    let ctx = event.ctx;
-    let (name, scope): (Cow<[u8]>, Scope) = match event.ty {
-        ev::STW_BEGIN | ev::STW_END => {
-            let reason = string(table(event)?, event.args[0])?;
-            let name = [&b"stop-the-world ("[..], reason, b")"].concat();
-            (name.into(), Scope::Goroutine(ctx.g))
-        }
-        ev::GC_BEGIN | ev::GC_ACTIVE | ev::GC_END => {
-            (b"GC concurrent mark phase"[..].into(), Scope::None)
-        }
-        ev::GC_SWEEP_BEGIN | ev::GC_SWEEP_ACTIVE | ev::GC_SWEEP_END => {
-            // Before Go 1.26 the Active event's own P is computed and then overwritten with
-            // the current one.
-            let p = if event.ty == ev::GC_SWEEP_ACTIVE && profile >= Toolchain::Go1_26 {
-                event.args[0] as i64
-            } else {
-                ctx.p
-            };
-            (b"GC incremental sweep"[..].into(), Scope::Proc(p))
-        }
-        _ => {
-            let g = if event.ty == ev::GC_MARK_ASSIST_ACTIVE {
-                event.args[0] as i64
-            } else {
-                ctx.g
-            };
-            (b"GC mark assist"[..].into(), Scope::Goroutine(g))
-        }
+    let (id_name, id) = match transition.resource {
+        ResourceId::Goroutine(id) => ("GoID", id),
+        ResourceId::Proc(id) => ("ProcID", id),
+        // Transitions are only about goroutines and procs.
+        ResourceId::None | ResourceId::Thread(_) => ("", 0),
     };
-    out.push_str(" Name=");
-    quote_into(out, &name);
-    let _ = write!(out, " Scope={scope}");
-    if kind == Kind::RangeEnd {
-        out.push_str(" Attributes=[");
-        if event.ty == ev::GC_SWEEP_END {
-            out.push_str("\"bytes swept\"=");
-            write_uint64_value(out, event.args[0], profile);
-            out.push_str(" \"bytes reclaimed\"=");
-            write_uint64_value(out, event.args[1], profile);
-        }
-        out.push(']');
-    }
-    Ok(())
-}
-
-fn write_task(out: &mut String, event: &Event) -> Result<(), GoPanic> {
-    let (parent, name): (u64, Cow<[u8]>) = if event.ty == ev::USER_TASK_BEGIN {
-        let name = string(table(event)?, event.args[2])?;
-        (event.args[1], name.into())
-    } else {
-        let extra = event.extra();
-        (extra[0], extra_string(event, extra[1])?.into())
-    };
-    let _ = write!(out, " ID={} Parent={parent} Type=", event.args[0]);
-    quote_into(out, &name);
-    Ok(())
-}
-
-/// Go's `evTable.getExtraString`: id 0 is "" without looking at the table at all.
-fn extra_string(event: &Event, id: u64) -> Result<Vec<u8>, GoPanic> {
-    if id == 0 {
-        return Ok(Vec::new());
-    }
-    let table = table(event)?;
-    let strings = table.extra_strings.borrow();
-    usize::try_from(id - 1)
-        .ok()
-        .and_then(|index| strings.get(index))
-        .cloned()
-        .ok_or_else(|| GoPanic::index_out_of_range(id - 1, strings.len()))
-}
-
-/// Go's `GoState` names; other values print as "Bad".
-fn go_state_name(state: u8) -> &'static str {
-    match state {
-        0 => "Undetermined",
-        1 => "NotExist",
-        2 => "Runnable",
-        3 => "Running",
-        4 => "Waiting",
-        5 => "Syscall",
-        _ => "Bad",
-    }
-}
-
-/// Go's `ProcState` names; other values print as "Bad".
-fn proc_state_name(state: u8) -> &'static str {
-    match state {
-        0 => "Undetermined",
-        1 => "NotExist",
-        2 => "Running",
-        3 => "Idle",
-        _ => "Bad",
-    }
-}
-
-/// Wire goroutine status to `GoState`, as Go's lookup array does (GoBad reads as
-/// Undetermined; 5 and up is past the array and panics).
-fn go_state_of_status(status: u64) -> Result<u8, GoPanic> {
-    match status {
-        0 => Ok(0),
-        1 => Ok(2),
-        2 => Ok(3),
-        3 => Ok(5),
-        4 => Ok(4),
-        _ => Err(GoPanic::index_out_of_range(status, 5)),
-    }
-}
-
-/// Wire proc status to `ProcState` (Syscall counts as Running, SyscallAbandoned as Idle).
-fn proc_state_of_status(status: u64) -> Result<u8, GoPanic> {
-    match status {
-        0 => Ok(0),
-        1 | 3 => Ok(2),
-        2 | 4 => Ok(3),
-        _ => Err(GoPanic::index_out_of_range(status, 5)),
-    }
-}
-
-/// Wire `ProcSyscallAbandoned`.
-const PROC_SYSCALL_ABANDONED: u8 = 4;
-
-/// Go's `StateTransition`.
-struct Transition<'t> {
-    /// `true` for a goroutine, `false` for a proc.
-    goroutine: bool,
-    id: i64,
-    old: &'static str,
-    new: &'static str,
-    reason: &'t [u8],
-    stack: StackHandle,
-}
-
-/// Go's `Event.StateTransition()`.
-fn transition<'e>(event: &'e Event, profile: Toolchain) -> Result<Transition<'e>, GoPanic> {
-    let ctx = event.ctx;
-    let args = &event.args;
-    let go = |id: i64, old: u8, new: u8| Transition {
-        goroutine: true,
-        id,
-        old: go_state_name(old),
-        new: go_state_name(new),
-        reason: &[],
-        stack: None,
-    };
-    let proc = |id: i64, old: u8, new: u8| Transition {
-        goroutine: false,
-        id,
-        old: proc_state_name(old),
-        new: proc_state_name(new),
-        reason: &[],
-        stack: None,
-    };
-    // API states: GoState NotExist=1 Runnable=2 Running=3 Waiting=4 Syscall=5;
-    // ProcState Running=2 Idle=3.
-    let (not_exist, runnable, running, waiting, syscall) = (1, 2, 3, 4, 5);
-    let (proc_running, proc_idle) = (2, 3);
-    // Go 1.22 to 1.25 also give GoDestroy and GoSyscallEnd(Blocked) the event's own stack
-    // as their transition stack; those events carry no stack, so it is always NoStack.
-    let own_stack = || event_stack(event, profile);
-    let t = match event.ty {
-        ev::PROC_START => proc(args[0] as i64, proc_idle, proc_running),
-        ev::PROC_STOP => proc(ctx.p, proc_running, proc_idle),
-        ev::PROC_STEAL => {
-            // A steal that advanced past SyscallAbandoned lost track of the P: Go shows it
-            // as idle before as well as after.
-            let old = if event.extra()[0] as u8 == PROC_SYSCALL_ABANDONED {
-                proc_idle
-            } else {
-                proc_running
-            };
-            proc(args[0] as i64, old, proc_idle)
-        }
-        ev::PROC_STATUS => {
-            let new = proc_state_of_status(args[1])?;
-            proc(args[0] as i64, event.extra()[0] as u8, new)
-        }
-        ev::GO_CREATE | ev::GO_CREATE_BLOCKED => {
-            let new = if event.ty == ev::GO_CREATE {
-                runnable
-            } else {
-                waiting
-            };
-            Transition {
-                // The new goroutine's stack is printed even when its id is 0.
-                stack: stack_handle(event, args[1]),
-                ..go(args[0] as i64, not_exist, new)
-            }
-        }
-        ev::GO_CREATE_SYSCALL => go(args[0] as i64, not_exist, syscall),
-        ev::GO_START => go(args[0] as i64, runnable, running),
-        ev::GO_DESTROY | ev::GO_SYSCALL_END | ev::GO_SYSCALL_END_BLOCKED => {
-            let (old, new) = match event.ty {
-                ev::GO_DESTROY => (running, not_exist),
-                ev::GO_SYSCALL_END => (syscall, running),
-                _ => (syscall, runnable),
-            };
-            let stack = if profile <= Toolchain::Go1_25 {
-                own_stack()?
-            } else {
-                None
-            };
-            Transition {
-                stack,
-                ..go(ctx.g, old, new)
-            }
-        }
-        ev::GO_DESTROY_SYSCALL => go(ctx.g, syscall, not_exist),
-        ev::GO_STOP | ev::GO_BLOCK => {
-            let new = if event.ty == ev::GO_STOP {
-                runnable
-            } else {
-                waiting
-            };
-            Transition {
-                reason: string(table(event)?, args[0])?,
-                stack: own_stack()?,
-                ..go(ctx.g, running, new)
-            }
-        }
-        // GoSwitch and GoSwitchDestroy start by unblocking the goroutine they name.
-        ev::GO_UNBLOCK | ev::GO_SWITCH | ev::GO_SWITCH_DESTROY => {
-            go(args[0] as i64, waiting, runnable)
-        }
-        ev::GO_SYSCALL_BEGIN => Transition {
-            stack: own_stack()?,
-            ..go(ctx.g, running, syscall)
-        },
-        _ => {
-            // GoStatus and GoStatusStack.
-            let (old, status) = if profile >= Toolchain::Go1_25 {
-                (args[2] >> 32, args[2] & 0xffff_ffff)
-            } else {
-                (event.extra()[0], args[2])
-            };
-            let new = go_state_of_status(status)?;
-            let stack = if profile >= Toolchain::Go1_26 {
-                own_stack()?
-            } else {
-                None
-            };
-            Transition {
-                stack,
-                ..go(args[0] as i64, old as u8, new)
-            }
-        }
-    };
-    Ok(t)
-}
-
-fn write_transition(out: &mut String, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
-    let t = transition(event, profile)?;
-    let (resource, id_name) = if t.goroutine {
-        ("Goroutine", "GoID")
-    } else {
-        ("Proc", "ProcID")
-    };
+    let states = format!("{id_name}={id} {}->{}", transition.old, transition.new);
     if profile <= Toolchain::Go1_25 {
-        let _ = write!(out, " Resource={resource}({}) Reason=", t.id);
-        quote_into(out, t.reason);
-        let _ = write!(out, " {id_name}={} {}->{}", t.id, t.old, t.new);
+        let _ = write!(out, " Resource={} Reason=", transition.resource);
+        quote_into(out, transition.reason);
+        let _ = write!(out, " {states}");
     } else {
-        let _ = write!(out, " {id_name}={} {}->{} Reason=", t.id, t.old, t.new);
-        quote_into(out, t.reason);
+        let _ = write!(out, " {states} Reason=");
+        quote_into(out, transition.reason);
     }
-    if let Some(id) = t.stack {
+    if !transition.stack.is_no_stack() {
         out.push_str("\nTransitionStack=\n");
-        write_frames(out, event, id, profile)?;
+        write_frames(out, &transition.stack)?;
     }
     Ok(())
 }
 
-fn write_experimental(out: &mut String, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
-    let spec = spec::spec(event.ty);
-    let names = &spec.args[1..];
-    let values = &event.args[..names.len()];
+/// Go 1.23: `Name=<n> ArgNames=[a b] Args=[1 2]`; Go 1.25+: `Name=<n> Args=[a=<value>, …]`.
+fn write_experimental(
+    out: &mut String,
+    event: &api::ExperimentalEvent<'_>,
+    profile: Toolchain,
+) -> Result<(), GoPanic> {
     if profile == Toolchain::Go1_23 {
-        // Go 1.23 also fetches the experiment's data from the table, nil or not.
-        table(event)?;
         let _ = write!(
             out,
             " Name={} ArgNames=[{}] Args=[",
-            spec.name,
-            names.join(" ")
+            event.name,
+            event.arg_names.join(" ")
         );
-        for (i, value) in values.iter().enumerate() {
+        for (i, value) in event.args.iter().enumerate() {
             let _ = write!(out, "{}{value}", if i == 0 { "" } else { " " });
         }
         out.push(']');
         return Ok(());
     }
-    let _ = write!(out, " Name={} Args=[", spec.name);
-    for (i, (name, &value)) in names.iter().zip(values).enumerate() {
-        let _ = write!(out, "{}{name}=", if i == 0 { "" } else { ", " });
-        // A string argument prints as the bare string.
-        if name.ends_with("string") {
-            let s = string(table(event)?, value)?;
-            out.push_str(&String::from_utf8_lossy(s));
-        } else {
-            write_uint64_value(out, value, profile);
-        }
+    let _ = write!(out, " Name={} Args=[", event.name);
+    for (i, name) in event.arg_names.iter().enumerate() {
+        let value = event.arg_value(i)?;
+        let _ = write!(
+            out,
+            "{}{name}={}",
+            if i == 0 { "" } else { ", " },
+            value.to_go_string(profile)
+        );
     }
     out.push(']');
     Ok(())
@@ -734,8 +239,9 @@ mod tests {
     use std::rc::Rc;
 
     use super::*;
-    use crate::generation::{ExperimentalBatch, Generation};
-    use crate::spec::MAX_ARGS;
+    use crate::event::{EvTable, EV_SYNC};
+    use crate::generation::{ClockSnapshot, ExperimentalBatch, Frame, Generation};
+    use crate::spec::{ev, MAX_ARGS};
     use crate::version::Version;
     use Toolchain::{Go1_22, Go1_23, Go1_25, Go1_26, Go1_27};
 

@@ -118,23 +118,30 @@ pub enum GoldenOutcome {
     Fail(String),
 }
 
-/// Runs a golden test with the parser of Go release `profile`: the trace part is assembled
-/// to bytes and ordered; a SUCCESS test must order without error, a FAILURE test must fail
-/// with a message its regular expression finds (unanchored, as Go's `MatchString`).
-///
-/// Go's harness also runs its validator on SUCCESS traces; that check is not part of this
-/// runner yet.
+/// Runs a golden test as Go's `TestReaderGolden` does, with the parser and validator of Go
+/// release `profile`: the trace part is assembled to bytes and ordered, and every event the
+/// parser hands out must pass the validator ([`crate::validate`]), in FAILURE tests too; a
+/// SUCCESS test must then order to the end, a FAILURE test must stop with an error whose
+/// message its regular expression finds (unanchored, as Go's `MatchString`). The
+/// validator's version is the trace's header version, as in Go.
 pub fn run(input: &[u8], profile: crate::version::Toolchain) -> Result<GoldenOutcome> {
     let golden = GoldenFile::parse(input)?;
     let bytes = crate::text::TextReader::new(golden.trace, None)?
         .into_trace()?
         .to_bytes();
-    let first_error = match crate::order::EventReader::new(&bytes[..], profile) {
-        Err(e) if matches!(e.kind, ErrorKind::UnsupportedProfile(_)) => return Err(e),
-        Err(e) => Some(e),
-        Ok(events) => events.filter_map(Result::err).next(),
-    };
-    Ok(match (&golden.expect, first_error) {
+    let report = crate::validate::check_trace(&bytes[..], profile)?;
+    if let Some(violation) = report.violations.first() {
+        let more = report.violations.len() - 1;
+        let more = if more == 0 {
+            String::new()
+        } else {
+            format!(" (and {more} more)")
+        };
+        return Ok(GoldenOutcome::Fail(format!(
+            "validation failed: {violation}{more}"
+        )));
+    }
+    Ok(match (&golden.expect, report.error) {
         (Expectation::Success, None) => GoldenOutcome::Pass(None),
         (Expectation::Success, Some(e)) => {
             GoldenOutcome::Fail(format!("expected success, got: {e}"))

@@ -9,6 +9,7 @@
 //! - [`text`]: Go's raw text form, reader and writer; [`golden`]: Go's golden test files.
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod bench;
 pub mod dump;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod records;
 pub mod spec;
 pub mod text;
 pub mod toolchains;
+pub mod validate;
 pub mod varint;
 pub mod version;
 

@@ -78,6 +78,20 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Parse and validate a trace as Go's own tests do; print every violation.
+    ///
+    /// One line per problem: `event N (time T): <Go's message>` for each violation of Go's
+    /// validator (N counts the ordered events from 0), `parse error at event N (<where>):
+    /// <Go's message>` if the parser stops early; newlines inside a message are written as
+    /// `\n`. Then a summary line. Exit 0 only if the trace parsed and nothing was found.
+    Check {
+        /// A binary trace.
+        file: PathBuf,
+        /// Go release whose parser and validator to reproduce: go1.27 (default), go1.26 or
+        /// go1.25 (go1.23 and go1.22 are not reproduced yet).
+        #[arg(long = "as", value_name = "PROFILE", default_value = "go1.27")]
+        profile: String,
+    },
     /// Run Go-format golden `.test` files (files or folders of them).
     Golden {
         /// `.test` files, or folders searched for them.
@@ -122,6 +136,7 @@ fn main() -> ExitCode {
                 )
             }
         }
+        Command::Check { file, profile } => check(&file, &profile),
         Command::Golden { paths, profile } => golden(&paths, &profile),
         Command::Dump {
             file,
@@ -305,6 +320,45 @@ fn golden(paths: &[PathBuf], profile: &str) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// `n thing` or `n things`.
+fn counted(n: u64, thing: &str) -> String {
+    format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
+}
+
+fn check(file: &Path, profile: &str) -> Result<(), Failure> {
+    let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
+    let input = read_input(file)?;
+    let report = trace_harness::validate::check_trace(&input[..], profile)
+        .map_err(|e| Failure::Usage(e.kind.to_string()))?;
+    // One problem per line, whatever Go's message holds.
+    let one_line = |message: &str| message.replace('\n', "\\n");
+    let mut out = open_output(None)?;
+    for violation in &report.violations {
+        writeln!(out, "{}", one_line(&violation.to_string())).map_err(io_failure)?;
+    }
+    if let Some(e) = &report.error {
+        let message = one_line(&e.kind.go_message(profile));
+        writeln!(
+            out,
+            "parse error at event {} ({}): {message}",
+            report.events, e.location
+        )
+        .map_err(io_failure)?;
+    }
+    let found = format!(
+        "{}, {}",
+        counted(report.violations.len() as u64, "violation"),
+        counted(u64::from(report.error.is_some()), "parse error")
+    );
+    writeln!(out, "check: {}, {found}", counted(report.events, "event")).map_err(io_failure)?;
+    out.flush().map_err(io_failure)?;
+    if report.is_clean() {
+        Ok(())
+    } else {
+        Err(Failure::Checks(format!("{}: {found}", file.display())))
+    }
 }
 
 fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Failure> {

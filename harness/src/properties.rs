@@ -108,6 +108,8 @@ pub fn generations_are_located(data: &[u8]) -> Result<(), String> {
         {
             if let Ok(events) = crate::order::EventReader::new(data, profile) {
                 let mut text = String::new();
+                // Validating every ordered event must not panic either.
+                let mut validator = crate::validate::Validator::new(profile, events.version()).ok();
                 for event in events {
                     match event {
                         Err(e) => {
@@ -118,6 +120,9 @@ pub fn generations_are_located(data: &[u8]) -> Result<(), String> {
                         Ok(event) => {
                             text.clear();
                             let _ = crate::dump::try_write_event(&mut text, &event, profile);
+                            if let Some(validator) = &mut validator {
+                                let _ = validator.event(&event);
+                            }
                         }
                     }
                 }

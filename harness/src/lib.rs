@@ -18,6 +18,7 @@ pub mod generation;
 pub mod golden;
 pub mod gosort;
 pub mod gostr;
+pub mod jsonl;
 pub mod order;
 pub mod properties;
 pub mod raw;

@@ -60,7 +60,8 @@ enum Command {
         /// Also reject events that the header's version never writes.
         #[arg(long)]
         strict: bool,
-        /// Output form: `go` (Go's text, byte for byte).
+        /// Output form: `go` (Go's text, byte for byte) or `jsonl` (versioned JSON lines,
+        /// documented in the library's `jsonl` module and the README).
         #[arg(long, default_value = "go")]
         format: String,
     },
@@ -363,11 +364,15 @@ fn check(file: &Path, profile: &str) -> Result<(), Failure> {
 
 fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Failure> {
     let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
-    if format != "go" {
-        return Err(Failure::Usage(format!(
-            "unknown --format {format:?}: only go is available so far"
-        )));
-    }
+    let jsonl = match format {
+        "go" => false,
+        "jsonl" => true,
+        other => {
+            return Err(Failure::Usage(format!(
+                "unknown --format {other:?}: use go or jsonl"
+            )))
+        }
+    };
     let input = read_input(file)?;
     if strict {
         strict_check(&input, profile).map_err(Failure::Rejected)?;
@@ -379,18 +384,33 @@ fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Fa
         })?;
     let mut out = open_output(None)?;
     let mut line = String::new();
+    if jsonl {
+        line = trace_harness::jsonl::header(events.version(), profile);
+        line.push('\n');
+        out.write_all(line.as_bytes()).map_err(io_failure)?;
+    }
     for event in events {
         match event {
             Ok(event) => {
                 line.clear();
-                if let Err(panic) = trace_harness::dump::try_write_event(&mut line, &event, profile)
-                {
+                let written = if jsonl {
+                    trace_harness::jsonl::write_event(&mut line, &event, profile)
+                } else {
+                    trace_harness::dump::try_write_event(&mut line, &event, profile)
+                };
+                if jsonl {
+                    // The go_panic line is part of the listing.
+                    out.write_all(line.as_bytes()).map_err(io_failure)?;
+                }
+                if let Err(panic) = written {
                     // Go crashes here; print what it printed before and report the crash.
                     out.flush().map_err(io_failure)?;
                     let kind = trace_harness::ErrorKind::GoWouldPanic(panic.message);
                     return Err(Failure::Rejected(trace_harness::Error::at(kind, 0)));
                 }
-                out.write_all(line.as_bytes()).map_err(io_failure)?;
+                if !jsonl {
+                    out.write_all(line.as_bytes()).map_err(io_failure)?;
+                }
             }
             Err(e) => {
                 out.flush().map_err(io_failure)?;

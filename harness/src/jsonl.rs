@@ -1,0 +1,236 @@
+//! A JSON-lines form of the ordered events, for other implementations to emit and compare:
+//! the same events as Go's `-d=parsed` listing, as structured data instead of Go's text.
+//!
+//! Format `trace-harness/events`, version 1:
+//! - The first line is a header:
+//!   `{"format":"trace-harness/events","version":1,"trace_version":26,"profile":"go1.27"}`.
+//! - Then one object per event, in order, with the fields common to all events:
+//!   `"time"` (ns, after Go's fix-up), `"m"`, `"p"`, `"g"` (`-1`: none), `"kind"` (Go's
+//!   `EventKind` name), and, when the event has a stack, `"stack"`: a list of frames
+//!   `{"func","file","line","pc"}`.
+//! - Kind-specific fields:
+//!   - `Sync`: `"n"`, and `"clock"`: `{"trace","mono","wall"}` (wall: RFC 3339, UTC) when
+//!     the release reports a clock snapshot;
+//!   - `Metric`: `"name"`, `"value"`;
+//!   - `Label`: `"label"`, `"resource"`;
+//!   - `RangeBegin`, `RangeActive`, `RangeEnd`: `"name"`, `"scope"`, and for `RangeEnd`
+//!     `"attributes"`: a list of `{"name","value"}`;
+//!   - `TaskBegin`, `TaskEnd`: `"task"`, `"parent"`, `"type"` (ids as unsigned numbers;
+//!     no task is 18446744073709551615);
+//!   - `RegionBegin`, `RegionEnd`: `"task"`, `"type"`;
+//!   - `Log`: `"task"`, `"category"`, `"message"`;
+//!   - `StateTransition`: `"resource"`, `"from"`, `"to"` (Go's state names), `"reason"`,
+//!     and `"transition_stack"` when it has one;
+//!   - `Experimental`: `"name"`, `"args"`: an object from argument name to value.
+//! - A resource or scope is `{"kind":"goroutine"|"proc"|"thread","id":N}`, or `null` for
+//!   none. A value is a number, a string, or `null` for Go's bad value.
+//! - Strings are Go's bytes as JSON strings; bytes that are not UTF-8 become U+FFFD.
+//! - Where Go itself would crash on an event, the line is
+//!   `{"go_panic":"<message>"}` and the listing ends.
+
+use serde_json::{json, Map, Value as Json};
+
+use crate::api::{self, EventKind, GoPanic, ResourceId, Stack, Value};
+use crate::event::Event;
+use crate::version::{Toolchain, Version};
+
+/// The format's name in the header line.
+pub const FORMAT: &str = "trace-harness/events";
+
+/// The format's version; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The header line (without newline).
+pub fn header(version: Version, profile: Toolchain) -> String {
+    json!({
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "trace_version": version.number(),
+        "profile": profile.name(),
+    })
+    .to_string()
+}
+
+fn text(bytes: &[u8]) -> Json {
+    Json::String(String::from_utf8_lossy(bytes).into_owned())
+}
+
+fn resource(r: ResourceId) -> Json {
+    match r {
+        ResourceId::None => Json::Null,
+        ResourceId::Goroutine(id) => json!({"kind": "goroutine", "id": id}),
+        ResourceId::Proc(id) => json!({"kind": "proc", "id": id}),
+        ResourceId::Thread(id) => json!({"kind": "thread", "id": id}),
+    }
+}
+
+fn value(v: &Value<'_>) -> Json {
+    match v {
+        Value::Bad => Json::Null,
+        Value::Uint64(n) => json!(n),
+        Value::String(s) => text(s),
+    }
+}
+
+fn frames(stack: &Stack<'_>) -> Result<Json, GoPanic> {
+    let frames = stack.frames()?;
+    Ok(Json::Array(
+        frames
+            .iter()
+            .map(
+                |f| json!({"func": text(f.func), "file": text(f.file), "line": f.line, "pc": f.pc}),
+            )
+            .collect(),
+    ))
+}
+
+/// The JSON object for one event, as `profile` shows it.
+pub fn event_json(event: &Event, profile: Toolchain) -> Result<Json, GoPanic> {
+    let kind = api::kind(event, profile);
+    let mut o = Map::new();
+    o.insert("time".into(), json!(event.time));
+    o.insert("m".into(), json!(event.ctx.m));
+    o.insert("p".into(), json!(event.ctx.p));
+    o.insert("g".into(), json!(event.ctx.g));
+    o.insert("kind".into(), json!(format!("{kind:?}")));
+    match kind {
+        EventKind::Sync => {
+            let sync = api::sync(event, profile)?;
+            o.insert("n".into(), json!(sync.n));
+            if let Some(clock) = sync.clock_snapshot {
+                let wall = clock.wall.rfc3339_nano();
+                o.insert(
+                    "clock".into(),
+                    json!({"trace": clock.trace, "mono": clock.mono, "wall": wall}),
+                );
+            }
+        }
+        EventKind::Metric => {
+            let m = api::metric(event, profile)?;
+            o.insert("name".into(), json!(m.name));
+            o.insert("value".into(), value(&m.value));
+        }
+        EventKind::Label => {
+            let l = api::label(event, profile)?;
+            o.insert("label".into(), text(l.label));
+            o.insert("resource".into(), resource(l.resource));
+        }
+        EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
+            let r = api::range(event, profile)?;
+            o.insert("name".into(), text(&r.name));
+            o.insert("scope".into(), resource(r.scope));
+            if kind == EventKind::RangeEnd {
+                let attributes = api::range_attributes(event, profile)?
+                    .iter()
+                    .map(|a| json!({"name": a.name, "value": value(&a.value)}))
+                    .collect();
+                o.insert("attributes".into(), Json::Array(attributes));
+            }
+        }
+        EventKind::TaskBegin | EventKind::TaskEnd => {
+            let t = api::task(event, profile)?;
+            o.insert("task".into(), json!(t.id));
+            o.insert("parent".into(), json!(t.parent));
+            o.insert("type".into(), text(&t.type_name));
+        }
+        EventKind::RegionBegin | EventKind::RegionEnd => {
+            let r = api::region(event, profile)?;
+            o.insert("task".into(), json!(r.task));
+            o.insert("type".into(), text(r.type_name));
+        }
+        EventKind::Log => {
+            let l = api::log(event, profile)?;
+            o.insert("task".into(), json!(l.task));
+            o.insert("category".into(), text(l.category));
+            o.insert("message".into(), text(l.message));
+        }
+        EventKind::StateTransition => {
+            let s = api::state_transition(event, profile)?;
+            o.insert("resource".into(), resource(s.resource));
+            o.insert("from".into(), json!(s.old.name()));
+            o.insert("to".into(), json!(s.new.name()));
+            o.insert("reason".into(), text(s.reason));
+            if !s.stack.is_no_stack() {
+                o.insert("transition_stack".into(), frames(&s.stack)?);
+            }
+        }
+        EventKind::Experimental => {
+            let x = api::experimental(event, profile)?;
+            o.insert("name".into(), json!(x.name));
+            let args: Map<String, Json> = x
+                .arg_names
+                .iter()
+                .zip(x.args)
+                .map(|(n, v)| (n.to_string(), json!(v)))
+                .collect();
+            o.insert("args".into(), Json::Object(args));
+        }
+        EventKind::StackSample | EventKind::Bad => {}
+    }
+    let stack = api::stack(event, profile)?;
+    if !stack.is_no_stack() {
+        o.insert("stack".into(), frames(&stack)?);
+    }
+    Ok(Json::Object(o))
+}
+
+/// Appends one event's line, or the `go_panic` line (and the panic) where Go would crash.
+pub fn write_event(out: &mut String, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
+    match event_json(event, profile) {
+        Ok(j) => {
+            out.push_str(&j.to_string());
+            out.push('\n');
+            Ok(())
+        }
+        Err(panic) => {
+            out.push_str(&json!({"go_panic": panic.message}).to_string());
+            out.push('\n');
+            Err(panic)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::order::EventReader;
+
+    #[test]
+    fn every_line_is_json_with_the_common_fields() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../corpus/traces/go1.27/coro-simple.trace"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let mut out = header(Version::Go126, Toolchain::Go1_27);
+        out.push('\n');
+        for e in EventReader::new(&bytes[..], Toolchain::Go1_27).unwrap() {
+            write_event(&mut out, &e.unwrap(), Toolchain::Go1_27).unwrap();
+        }
+        let mut lines = out.lines();
+        let head: Json = serde_json::from_str(lines.next().unwrap()).unwrap();
+        assert_eq!(head["format"], FORMAT);
+        assert_eq!(head["version"], FORMAT_VERSION);
+        let mut kinds = std::collections::BTreeSet::new();
+        let mut last_time = 0;
+        for line in lines {
+            let e: Json = serde_json::from_str(line).unwrap();
+            let time = e["time"].as_i64().unwrap();
+            assert!(time > last_time, "{line}");
+            last_time = time;
+            kinds.insert(e["kind"].as_str().unwrap().to_string());
+            if e["kind"] == "StateTransition" {
+                assert!(
+                    e["from"].is_string() && e["to"].is_string() && e["resource"].is_object(),
+                    "{line}"
+                );
+            }
+        }
+        for k in ["Sync", "StateTransition", "Metric"] {
+            assert!(kinds.contains(k), "no {k} in {kinds:?}");
+        }
+        let sync: Json = serde_json::from_str(out.lines().nth(1).unwrap()).unwrap();
+        assert_eq!(sync["n"], 1);
+        assert!(sync["clock"]["wall"].as_str().unwrap().ends_with('Z'));
+    }
+}

@@ -1399,6 +1399,9 @@ struct Cursor {
     ev: BaseEvent,
     /// Byte offset of `ev` in the file.
     offset: u64,
+    /// Index of `ev` in its batch, and how many events of the batch have been read.
+    event_index: u64,
+    read_in_batch: u64,
 }
 
 impl Cursor {
@@ -1410,6 +1413,7 @@ impl Cursor {
         {
             self.idx += 1;
             self.data_off = 0;
+            self.read_in_batch = 0;
             self.last_ts = 0;
         }
         if self.idx == self.batches.len() {
@@ -1430,6 +1434,8 @@ impl Cursor {
         self.last_ts = self.ev.time;
         self.data_off += n;
         self.offset = offset;
+        self.event_index = self.read_in_batch;
+        self.read_in_batch += 1;
         Ok(true)
     }
 }
@@ -1563,6 +1569,8 @@ impl<R: Read> EventReader<R> {
                 last_ts: 0,
                 ev: BaseEvent::default(),
                 offset: 0,
+                event_index: 0,
+                read_in_batch: 0,
             };
             if c.next_event(&table, &self.wire)? {
                 self.frontier.push(c);
@@ -1590,6 +1598,7 @@ impl<R: Read> EventReader<R> {
             e.location.offset = c.offset;
             e.location.generation = Some(gen);
             e.location.batch = c.batches.get(c.idx).map(|b| b.index);
+            e.location.event = Some(c.event_index);
             e
         };
         let ok = self

@@ -25,7 +25,10 @@ fn generations_match_go_sync_events() {
         let Some(go) = common::go_or_skip(profile) else {
             continue;
         };
-        for trace in corpus.iter().filter(|t| profile.accepts(t.toolchain.writes())) {
+        for trace in corpus
+            .iter()
+            .filter(|t| profile.accepts(t.toolchain.writes()))
+        {
             let out = toolchains::go_command(&go)
                 .args(["tool", "trace", "-d=parsed"])
                 .arg(&trace.path)

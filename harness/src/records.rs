@@ -64,19 +64,19 @@ pub enum BatchKind {
 impl Record<'_> {
     /// The batch kind for a trace of `version` (`None` for EndOfGeneration).
     pub fn batch_kind(&self, version: Version) -> Option<BatchKind> {
-        let first = self.payload.first().copied();
-        Some(match self.kind {
+        let exp = match self.kind {
             RecordKind::EndOfGeneration => return None,
-            RecordKind::ExperimentalBatch(exp) => BatchKind::Experimental(exp),
-            RecordKind::EventBatch => match first {
-                Some(ev::STRINGS) => BatchKind::Strings,
-                Some(ev::STACKS) => BatchKind::Stacks,
-                Some(ev::CPU_SAMPLES) => BatchKind::CpuSamples,
-                Some(ev::FREQUENCY) if version < Version::Go125 => BatchKind::Sync,
-                Some(ev::SYNC) if version >= Version::Go125 => BatchKind::Sync,
-                _ => BatchKind::Events,
-            },
-        })
+            RecordKind::ExperimentalBatch(exp) => exp,
+            RecordKind::EventBatch => 0,
+        };
+        // As the newest parser classifies it.
+        let first = self.payload.first().copied();
+        Some(crate::generation::batch_kind(
+            exp,
+            first,
+            version,
+            crate::version::Toolchain::Go1_27,
+        ))
     }
 
     /// The events of a non-experimental batch, decoded with the full table; an event that

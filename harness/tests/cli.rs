@@ -150,3 +150,32 @@ fn golden_runs_go_golden_files() {
         Some(2)
     );
 }
+
+#[test]
+fn dump_strict_names_events_the_version_lacks() {
+    // A go 1.22 trace whose only event batch holds a GoSwitch (a go 1.23 event).
+    let text = "Trace Go1.22\n\
+                EventBatch gen=1 m=18446744073709551615 time=1 size=5\n\
+                Frequency freq=15625000\n\
+                EventBatch gen=1 m=1 time=2 size=4\n\
+                GoSwitch dt=1 g=2 g_seq=1\n";
+    let bytes = trace_harness::text::assemble(text.as_bytes()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("switch.trace");
+    std::fs::write(&path, bytes).unwrap();
+    let strict = run(&["dump".as_ref(), "--strict".as_ref(), path.as_os_str()]);
+    assert_eq!(strict.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(
+        stderr.contains("GoSwitch") && stderr.contains("go 1.22"),
+        "{stderr}"
+    );
+    // Leniently, Go 1.27 orders it and fails on the missing goroutine instead.
+    let lenient = run(&["dump".as_ref(), path.as_os_str()]);
+    assert_eq!(lenient.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&lenient.stderr);
+    assert!(
+        stderr.contains("expected a thread") || stderr.contains("expected a proc"),
+        "{stderr}"
+    );
+}

@@ -444,21 +444,7 @@ mod tests {
     // The inputs below are built exactly as GO_GENERATOR (the Go program at the end of this
     // module) builds them; GO_DIGESTS and friends are its output.
 
-    struct SplitMix(u64);
-
-    impl SplitMix {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
+    use crate::seeded::SplitMix64 as SplitMix;
 
     #[derive(Clone, Copy, Debug)]
     struct Case {
@@ -622,7 +608,7 @@ mod tests {
             let n = r.below(300) as usize;
             let m = r.below(64);
             let p = 1 + r.below(1 + m);
-            let seed = r.next();
+            let seed = r.next_u64();
             h = fnv(h, &sorted_indices(&keys(Case { pat: 0, n, p }, seed)));
         }
         assert_eq!(h, GO_BULK_DIGEST);

@@ -93,6 +93,21 @@ enum Command {
         #[arg(long = "as", value_name = "PROFILE", default_value = "go1.27")]
         profile: String,
     },
+    /// Generate a valid trace from a seed (first slice: scheduling and coroutine events).
+    Gen {
+        /// Trace version: 1.22, 1.23, 1.25 or 1.26.
+        #[arg(long)]
+        version: String,
+        /// Seed; the same seed gives the same bytes on every machine.
+        #[arg(long)]
+        seed: u64,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Write Go's raw text form instead of binary.
+        #[arg(long)]
+        text: bool,
+    },
     /// Run Go-format golden `.test` files (files or folders of them).
     Golden {
         /// `.test` files, or folders searched for them.
@@ -139,6 +154,12 @@ fn main() -> ExitCode {
         }
         Command::Check { file, profile } => check(&file, &profile),
         Command::Golden { paths, profile } => golden(&paths, &profile),
+        Command::Gen {
+            version,
+            seed,
+            output,
+            text,
+        } => gen(&version, seed, &output, text),
         Command::Dump {
             file,
             profile,
@@ -503,4 +524,27 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
         ours.peak_rss as f64 / theirs.peak_rss.max(1) as f64
     );
     Ok(())
+}
+
+fn gen(version: &str, seed: u64, output: &Path, as_text: bool) -> Result<(), Failure> {
+    let version = trace_harness::Version::parse(version).ok_or_else(|| {
+        Failure::Usage(format!(
+            "unknown version {version:?}: use 1.22, 1.23, 1.25 or 1.26"
+        ))
+    })?;
+    let config = trace_harness::gen::Config::from_seed(version, seed);
+    let bytes = trace_harness::gen::generate(&config, seed);
+    let data = if as_text {
+        let trace = trace_harness::raw::RawTrace::parse(&bytes, Toolchain::writer_of(version))
+            .map_err(Failure::Rejected)?;
+        let table =
+            WireTable::new(Toolchain::writer_of(version), version).unwrap_or_else(WireTable::full);
+        let mut out = String::new();
+        text::write_trace(&mut out, &trace, &table, TextStyle::Go);
+        out.into_bytes()
+    } else {
+        bytes
+    };
+    std::fs::write(output, data)
+        .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", output.display())))
 }

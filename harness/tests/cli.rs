@@ -179,3 +179,36 @@ fn dump_strict_names_events_the_version_lacks() {
         "{stderr}"
     );
 }
+
+#[test]
+fn gen_is_deterministic_and_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    for version in ["1.22", "1.23", "1.25", "1.26"] {
+        let a = dir.path().join(format!("{version}-a.trace"));
+        let b = dir.path().join(format!("{version}-b.trace"));
+        for out in [&a, &b] {
+            let args = [
+                "gen".as_ref(),
+                "--version".as_ref(),
+                version.as_ref(),
+                "--seed".as_ref(),
+                "42".as_ref(),
+            ];
+            let mut args: Vec<&std::ffi::OsStr> = args.to_vec();
+            args.extend(["-o".as_ref(), out.as_os_str()]);
+            assert_eq!(run(&args).status.code(), Some(0));
+        }
+        assert_eq!(
+            std::fs::read(&a).unwrap(),
+            std::fs::read(&b).unwrap(),
+            "{version}"
+        );
+        let check = run(&["check".as_ref(), a.as_os_str()]);
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+}

@@ -146,3 +146,32 @@ pub fn generations_are_located(data: &[u8]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Any bytes as a generator config and seed: the generated trace orders and validates
+/// cleanly under the release that writes its version and under Go 1.27, and the same input
+/// generates the same bytes.
+pub fn generated_trace_is_valid(data: &[u8]) -> Result<(), String> {
+    let config = crate::gen::Config::from_bytes(data);
+    let seed = data
+        .iter()
+        .rev()
+        .take(8)
+        .fold(0u64, |acc, &b| acc << 8 | u64::from(b));
+    let bytes = crate::gen::generate(&config, seed);
+    if crate::gen::generate(&config, seed) != bytes {
+        return Err(format!(
+            "{config:?} seed {seed}: two runs gave different bytes"
+        ));
+    }
+    for profile in [Toolchain::writer_of(config.version), Toolchain::Go1_27] {
+        let report = crate::validate::check_trace(&bytes[..], profile)
+            .map_err(|e| format!("{profile}: {e}"))?;
+        if !report.is_clean() {
+            return Err(format!(
+                "{config:?} seed {seed} ({profile}): {:?} {:?}",
+                report.error, report.violations
+            ));
+        }
+    }
+    Ok(())
+}

@@ -88,7 +88,10 @@ fn coroutine_events_appear_only_when_enabled() {
     };
     let with = |version, coroutines| Config {
         version,
-        coroutines,
+        features: trace_harness::gen::Features {
+            coroutines,
+            ..trace_harness::gen::Features::NONE
+        },
         ..Config::default()
     };
     assert!(switches(&with(Version::Go123, true), Toolchain::Go1_23) > 0);

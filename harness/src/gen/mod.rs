@@ -14,6 +14,10 @@ use crate::raw::RawEvent;
 use crate::spec::ev;
 use crate::version::Version;
 
+pub mod config;
+
+pub use config::{BatchSplit, Config, Features, TimePolicy};
+
 /// The thread id of batches that belong to no M.
 const NO_THREAD: u64 = u64::MAX;
 /// Ticks per second; one tick per nanosecond keeps Go's tick-to-ns conversion exact.
@@ -38,75 +42,10 @@ const G_WAITING: u64 = 4;
 const P_RUNNING: u64 = 1;
 const P_IDLE: u64 = 2;
 
-/// What to generate. Defaults: go1.26, 2 Ms, 2 Ps, 3 goroutines, 2 generations, 40
-/// events per generation, coroutine chains on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Config {
-    /// Trace version written in the header (Go122, Go123, Go125 or Go126).
-    pub version: Version,
-    /// Number of threads (Ms); at least 1.
-    pub threads: usize,
-    /// Number of Ps; at least 1.
-    pub procs: usize,
-    /// Goroutines that exist (runnable) when the trace starts.
-    pub goroutines: usize,
-    /// Number of generations, numbered 1, 2, 3...
-    pub generations: u64,
-    /// Scheduling actions per generation (each writes one or more events).
-    pub events_per_generation: usize,
-    /// GoCreateBlocked/GoSwitch/GoSwitchDestroy; honoured only for go1.23+.
-    pub coroutines: bool,
-}
-
-impl Default for Config {
-    fn default() -> Config {
-        Config {
-            version: Version::Go126,
-            threads: 2,
-            procs: 2,
-            goroutines: 3,
-            generations: 2,
-            events_per_generation: 40,
-            coroutines: true,
-        }
-    }
-}
-
-impl Config {
-    /// A small config chosen by `bytes` (missing bytes read as 0): any version, 1-4 Ms,
-    /// 1-4 Ps, 0-5 goroutines, 1-3 generations, 0-63 actions per generation.
-    pub fn from_bytes(bytes: &[u8]) -> Config {
-        let mut c = Chooser::Bytes(bytes);
-        Config {
-            version: Version::V2[c.below(4)],
-            threads: 1 + c.below(4),
-            procs: 1 + c.below(4),
-            goroutines: c.below(6),
-            generations: 1 + c.below(3) as u64,
-            events_per_generation: c.below(64),
-            coroutines: c.below(2) == 0,
-        }
-    }
-
-    /// A config for `version` chosen by `seed`: the seed is stirred first, so that small
-    /// neighbouring seeds give unrelated configs (see [`Config::from_bytes`]).
-    pub fn from_seed(version: Version, seed: u64) -> Config {
-        let mut rng = crate::seeded::SplitMix64(seed);
-        let bytes: Vec<u8> = (0..2).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
-        Config {
-            version,
-            ..Config::from_bytes(&bytes)
-        }
-    }
-
-    fn chains(&self) -> bool {
-        self.coroutines && self.version >= Version::Go123
-    }
-}
-
-/// Choices: a SplitMix64 stream or a byte cursor that yields 0 once exhausted.
+/// Choices: a SplitMix64 stream.
 enum Chooser<'a> {
     Seed(crate::seeded::SplitMix64),
+    #[allow(dead_code)]
     Bytes(&'a [u8]),
 }
 
@@ -459,8 +398,8 @@ pub fn generate(config: &Config, seed: u64) -> Vec<u8> {
             };
             model.emit(&mut c, m, ev::PROC_STATUS, &[p as u64, status]);
         }
-        for _ in 0..config.events_per_generation {
-            let actions = model.actions(config.chains());
+        for _ in 0..config.steps_per_generation {
+            let actions = model.actions(config.coroutines());
             if actions.is_empty() {
                 break;
             }
@@ -530,58 +469,20 @@ pub fn generate(config: &Config, seed: u64) -> Vec<u8> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A generated trace and what the model says it contains.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generated {
+    /// The trace bytes.
+    pub bytes: Vec<u8>,
+    /// The model's expected listing: `trace-harness/events` JSON lines (header first), as
+    /// `trace-harness dump --format jsonl` prints them for profile go1.27.
+    pub listing: String,
+}
 
-    #[test]
-    fn exhausted_bytes_choose_zero() {
-        let c = Config::from_bytes(&[]);
-        assert_eq!(c.version, Version::Go122);
-        assert_eq!(
-            (c.threads, c.procs, c.goroutines, c.generations),
-            (1, 1, 0, 1)
-        );
-        assert!(c.coroutines);
-        let c = Config::from_bytes(&[3, 1, 2, 5, 2, 63, 1]);
-        assert_eq!(c.version, Version::Go126);
-        assert_eq!(
-            (c.threads, c.procs, c.goroutines, c.generations),
-            (2, 3, 5, 3)
-        );
-        assert_eq!(c.events_per_generation, 63);
-        assert!(!c.coroutines);
-    }
-
-    #[test]
-    fn chains_need_go123() {
-        let mut c = Config::default();
-        assert!(c.chains());
-        c.version = Version::Go122;
-        assert!(!c.chains());
-    }
-
-    #[test]
-    fn generations_are_numbered_and_go126_ends_each() {
-        let config = Config {
-            generations: 3,
-            ..Config::default()
-        };
-        let bytes = generate(&config, 1);
-        let trace = crate::raw::RawTrace::parse(&bytes, crate::Toolchain::Go1_27).unwrap();
-        let gens: Vec<u64> = trace
-            .events
-            .iter()
-            .filter(|e| e.ty == ev::EVENT_BATCH)
-            .map(|e| e.args[0])
-            .collect();
-        assert!(gens.windows(2).all(|w| w[0] <= w[1]) && gens[0] == 1);
-        assert_eq!(gens.last(), Some(&3));
-        let ends = trace
-            .events
-            .iter()
-            .filter(|e| e.ty == ev::END_OF_GENERATION)
-            .count();
-        assert_eq!(ends, 3);
+/// A valid trace for `config` and the model's listing of it; deterministic in `seed`.
+pub fn generate_with_oracle(config: &Config, seed: u64) -> Generated {
+    Generated {
+        bytes: generate(config, seed),
+        listing: String::new(),
     }
 }

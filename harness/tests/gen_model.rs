@@ -6,10 +6,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use trace_harness::gen::{generate, Config};
+use trace_harness::gen::{generate, generate_with_oracle, Config};
 use trace_harness::order::EventReader;
 use trace_harness::validate::check_trace;
-use trace_harness::{bench, dump, toolchains, Toolchain, Version};
+use trace_harness::{bench, dump, jsonl, toolchains, Toolchain, Version};
 
 /// Seeds per version checked against our reader and validator.
 const SEEDS: u64 = 200;
@@ -57,6 +57,56 @@ fn generated_traces_are_accepted_and_validate() {
     }
     // The model must actually schedule things, not just write statuses.
     assert!(events > 20_000, "only {events} events");
+}
+
+/// Our `dump --format jsonl` listing for profile go1.27, with the header line.
+fn our_listing(bytes: &[u8], version: Version, what: &str) -> String {
+    let mut out = jsonl::header(version, Toolchain::Go1_27);
+    out.push('\n');
+    for event in
+        EventReader::new(bytes, Toolchain::Go1_27).unwrap_or_else(|e| panic!("{what}: {e}"))
+    {
+        let event = event.unwrap_or_else(|e| panic!("{what}: {e}\n{out}"));
+        jsonl::write_event(&mut out, &event, Toolchain::Go1_27).unwrap();
+    }
+    out
+}
+
+/// The first line where two listings differ, for a readable failure.
+fn first_difference(ours: &str, expected: &str) -> Option<String> {
+    let (a, b): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), expected.lines().collect());
+    (0..a.len().max(b.len()))
+        .find(|&i| a.get(i) != b.get(i))
+        .map(|i| {
+            let from = i.saturating_sub(3);
+            format!(
+                "line {i}\ncontext: {:#?}\nparser: {:?}\noracle: {:?}",
+                &a[from..i.min(a.len())],
+                a.get(i),
+                b.get(i)
+            )
+        })
+}
+
+#[test]
+fn listing_equals_the_oracle() {
+    let mut longest_chain = 0;
+    for version in Version::V2 {
+        for seed in 0..SEEDS {
+            let config = Config::from_seed(version, seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let generated = generate_with_oracle(&config, seed);
+            let what = format!("seed {seed} {config:?}");
+            let ours = our_listing(&generated.bytes, version, &what);
+            if let Some(diff) = first_difference(&ours, &generated.listing) {
+                panic!("{what}: the parser's listing differs from the oracle's at {diff}");
+            }
+            longest_chain = longest_chain.max(generated.longest_chain);
+        }
+    }
+    assert!(
+        longest_chain >= 1_000,
+        "longest switch chain: {longest_chain}"
+    );
 }
 
 #[test]

@@ -163,7 +163,10 @@ pub struct Config {
     pub batch_split: BatchSplit,
     /// How time advances between events.
     pub time: TimePolicy,
-    /// Clock ticks per second, 1,000,000 to 1,000,000,000 (the runtime's is 15,625,000).
+    /// Clock ticks per second: 1,000,000,000 / 2^k for k in 0..=9 (the runtime's is
+    /// 15,625,000, a 64 ns tick). Go's parser converts each batch time and each delta to
+    /// ns separately and truncates each; only a whole power-of-two ns per tick makes that
+    /// exact, so that parsed times, and the order across Ms, follow the model's ticks.
     pub frequency: u64,
     /// Distinct stacks in each generation's stack table; 0 means events carry no stacks.
     pub stacks: usize,
@@ -171,10 +174,19 @@ pub struct Config {
 
 /// Default scheduling steps per generation.
 pub const DEFAULT_STEPS: usize = 64;
-/// Lowest accepted frequency: a tick of at most 1 ms.
-pub const MIN_FREQUENCY: u64 = 1_000_000;
-/// Highest accepted frequency: a tick of at least 1 ns keeps distinct ticks distinct in ns.
-pub const MAX_FREQUENCY: u64 = 1_000_000_000;
+/// The accepted frequencies (ticks per second): ticks of 1, 2, 4 ... 512 ns.
+pub const FREQUENCIES: [u64; 10] = [
+    1_000_000_000,
+    500_000_000,
+    250_000_000,
+    125_000_000,
+    62_500_000,
+    31_250_000,
+    15_625_000,
+    7_812_500,
+    3_906_250,
+    1_953_125,
+];
 
 impl Default for Config {
     /// go 1.26, 3 Ms, 2 Ps, 4 goroutines, 2 generations from 1, 64 steps each, every
@@ -221,11 +233,11 @@ impl<'a> Arbitrary<'a> for Config {
             whole => whole,
         };
         let time = TimePolicy::arbitrary(u)?;
-        let frequency = *u.choose(&[15_625_000, 1_000_000_000, 31_250_000, 2_400_000, 0])?;
-        let frequency = if frequency == 0 {
-            u.int_in_range(MIN_FREQUENCY..=MAX_FREQUENCY)?
+        // The runtime's own rate half of the time.
+        let frequency = if u.ratio(1, 2)? {
+            15_625_000
         } else {
-            frequency
+            *u.choose(&FREQUENCIES)?
         };
         let stacks = u.int_in_range(0..=6)?;
         Ok(Config {
@@ -282,9 +294,9 @@ impl Config {
         if self.generations > 10_000 || self.steps_per_generation > 10_000_000 {
             return Err("at most 10,000 generations of 10,000,000 steps".into());
         }
-        if !(MIN_FREQUENCY..=MAX_FREQUENCY).contains(&self.frequency) {
+        if !FREQUENCIES.contains(&self.frequency) {
             return Err(format!(
-                "frequency must be between {MIN_FREQUENCY} and {MAX_FREQUENCY} ticks per second"
+                "frequency must be 1000000000 / 2^k ticks per second, one of {FREQUENCIES:?}"
             ));
         }
         if self.batch_split == BatchSplit::Every(0) {

@@ -1,0 +1,1460 @@
+//! The simulated runtime: Ms, Ps, goroutines, coroutines, syscalls, GC and annotations.
+//! Each step picks one action that is valid in the current state, writes the wire events
+//! the real runtime would write for it, and (for the oracle) notes the high-level events
+//! Go's parser must report for them, in the order it must report them.
+//!
+//! The order is known because every event gets a time no smaller than the previous one,
+//! and the only equal times are consecutive events of one M, whose order the file fixes.
+//! So the parser's merge of the per-M batches by time reproduces the model's order, and
+//! its time fix-up (`t <= last` becomes `last + 1`) is applied to the oracle's times too.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value as Json};
+
+use super::config::{Config, TimePolicy};
+use crate::generation::go_f64_to_i64;
+use crate::seeded::SplitMix64;
+use crate::spec::{self, ev, EventType};
+use crate::version::Version;
+
+/// The thread id of batches that belong to no M, and the wire "no P".
+pub(super) const NO_THREAD: u64 = u64::MAX;
+/// Go's `NoTask`.
+const NO_TASK: u64 = u64::MAX;
+
+/// The string table every generation carries (ids 1..; id 0 is the implicit "").
+pub(super) const STRINGS: &[&str] = &[
+    // Block reasons (1..=4) and the stop reason (5).
+    "chan receive",
+    "select",
+    "sync.Mutex.Lock",
+    "sleep",
+    "preempted",
+    // Stop-the-world kinds (6..=8).
+    "GC mark termination",
+    "GOMAXPROCS",
+    "read mem stats",
+    // Task and region names (9..=11).
+    "checkout",
+    "db query",
+    "render",
+    // Log categories and messages, labels (12..=15).
+    "cart",
+    "item added",
+    "label-a",
+    "label-b",
+    // Stack frame functions (16..=20) and files (21..=22).
+    "main.main",
+    "main.worker",
+    "runtime.gopark",
+    "iter.Pull.func1",
+    "net.(*conn).Read",
+    "main.go",
+    "runtime/proc.go",
+];
+const REASONS: std::ops::RangeInclusive<u64> = 1..=4;
+const PREEMPTED: u64 = 5;
+const STW_KINDS: std::ops::RangeInclusive<u64> = 6..=8;
+const TASK_NAMES: std::ops::RangeInclusive<u64> = 9..=11;
+const LOG_CATEGORY: u64 = 12;
+const LOG_MESSAGE: u64 = 13;
+const LABELS: std::ops::RangeInclusive<u64> = 14..=15;
+const FIRST_FUNC: u64 = 16;
+const FUNCS: u64 = 5;
+const FIRST_FILE: u64 = 21;
+
+/// Wire GoStatus values.
+const G_RUNNABLE: u64 = 1;
+const G_RUNNING: u64 = 2;
+const G_SYSCALL: u64 = 3;
+const G_WAITING: u64 = 4;
+/// Wire ProcStatus values.
+const P_RUNNING: u64 = 1;
+const P_IDLE: u64 = 2;
+const P_SYSCALL: u64 = 3;
+
+/// One frame of the shared frame pool: PC `FRAME_PC_BASE + 0x40 * i`. The same PC always
+/// names the same function, file and line (Go 1.23+ keep the first frame seen per PC).
+const FRAME_PC_BASE: u64 = 0x40_1000;
+const FRAME_POOL: u64 = 8;
+
+fn frame(i: u64) -> (u64, u64, u64, u64) {
+    let func = FIRST_FUNC + i % FUNCS;
+    let file = FIRST_FILE + i % 2;
+    (FRAME_PC_BASE + 0x40 * i, func, file, 10 + 7 * i)
+}
+
+/// The frames of stack `id` (1-based): 1 to 4 frames from the pool.
+pub(super) fn stack_frames(id: u64) -> Vec<(u64, u64, u64, u64)> {
+    (0..1 + id % 4)
+        .map(|k| frame((id + k) % FRAME_POOL))
+        .collect()
+}
+
+/// Choices driven by a seed.
+pub(super) struct Chooser(pub SplitMix64);
+
+impl Chooser {
+    /// A value in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0.below(n as u64) as usize
+    }
+
+    /// True with probability `1/n`.
+    pub fn one_in(&mut self, n: u64) -> bool {
+        self.0.below(n) == 0
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+
+    fn in_range(&mut self, r: std::ops::RangeInclusive<u64>) -> u64 {
+        r.start() + self.0.below(r.end() - r.start() + 1)
+    }
+}
+
+/// Why a goroutine waits, which decides what may wake it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wait {
+    /// GoBlock: woken by GoUnblock.
+    Blocked,
+    /// Inside a GoSwitch to a coroutine: woken only by the coroutine switching back.
+    Switched,
+    /// A coroutine not running (created blocked, or it yielded): any G may switch to it.
+    Parked,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum GState {
+    Runnable,
+    Running(usize),
+    Waiting(Wait),
+    Syscall(usize),
+}
+
+#[derive(Clone, Debug)]
+struct G {
+    state: GState,
+    seq: u64,
+    /// Its status was written (or implied) in this generation.
+    mentioned: bool,
+    /// The parser has seen it (its first status is not `Undetermined`).
+    known: bool,
+    /// A coroutine: it was created blocked and only ever runs by being switched to.
+    coroutine: bool,
+    /// For a running coroutine: the G waiting in the switch to it.
+    caller: Option<u64>,
+    /// Open regions: (task, name string id).
+    regions: Vec<(u64, u64)>,
+    mark_assist: bool,
+    stw: Option<u64>,
+}
+
+impl G {
+    fn new(state: GState, mentioned: bool, known: bool) -> G {
+        G {
+            state,
+            seq: 0,
+            mentioned,
+            known,
+            coroutine: false,
+            caller: None,
+            regions: Vec::new(),
+            mark_assist: false,
+            stw: None,
+        }
+    }
+
+    /// Nothing in flight that a real goroutine could not exit with.
+    fn may_exit(&self) -> bool {
+        self.regions.is_empty() && !self.mark_assist && self.stw.is_none()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PState {
+    Idle,
+    Running(usize),
+    Syscall(usize),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct P {
+    state: PState,
+    seq: u64,
+    sweeping: bool,
+    known: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct M {
+    p: Option<usize>,
+    g: Option<u64>,
+}
+
+/// One action of the model; each is valid in the state it was offered in.
+#[derive(Clone, Copy, Debug)]
+enum Action {
+    ProcStart(usize, usize),
+    ProcStop(usize),
+    GoStart(usize, u64),
+    GoCreate(usize),
+    GoBlock(usize),
+    GoUnblock(usize, u64),
+    GoStop(usize),
+    GoDestroy(usize),
+    GoCreateBlocked(usize),
+    /// Switch from the running G to a parked coroutine, or from a coroutine back to its
+    /// caller (`destroy`: the coroutine exits).
+    GoSwitch(usize, u64, bool),
+    /// `n` rounds of switching to a parked coroutine and back: `for next() {}`.
+    PullLoop(usize, u64),
+    SyscallBegin(usize),
+    SyscallEnd(usize),
+    SyscallEndBlocked(usize),
+    ProcSteal(usize, usize),
+    CgoCreate(usize),
+    CgoDestroy(usize),
+    GcBegin(usize),
+    GcEnd(usize),
+    StwBegin(usize),
+    StwEnd(usize),
+    SweepBegin(usize),
+    SweepEnd(usize),
+    AssistBegin(usize),
+    AssistEnd(usize),
+    TaskBegin(usize),
+    TaskEnd(usize, u64),
+    RegionBegin(usize),
+    RegionEnd(usize),
+    Log(usize),
+    Label(usize),
+    HeapMetric(usize),
+    ProcsChange(usize),
+    CpuSample(usize),
+    AllocFree(usize),
+}
+
+/// A timed wire event: tick, type, arguments after `dt`.
+#[derive(Clone, Debug)]
+pub(super) struct Timed {
+    pub tick: u64,
+    pub ty: EventType,
+    pub args: Vec<u64>,
+}
+
+/// An oracle entry: a high-level event without its time, and the tick it happened at.
+struct Note {
+    tick: u64,
+    event: Map<String, Json>,
+}
+
+/// Everything one generation wrote, ready to be laid out in batches.
+pub(super) struct GenerationOut {
+    /// Timed events per M, in order.
+    pub batches: Vec<Vec<Timed>>,
+    /// Timed events of the m=-1 batch (statuses of goroutines nobody mentioned).
+    pub no_thread: Vec<Timed>,
+    /// CPU samples: (tick, thread, p, g, stack).
+    pub samples: Vec<[u64; 5]>,
+    /// Tick of the generation's first batch.
+    pub start: u64,
+}
+
+/// Live alloc/free experiment objects: spans, heap objects, goroutine stacks.
+#[derive(Default)]
+struct Heap {
+    spans: BTreeMap<u64, (u64, u64)>,
+    objects: BTreeMap<u64, u64>,
+    stacks: BTreeMap<u64, u64>,
+    next_id: u64,
+}
+
+/// The runtime model and its oracle.
+pub(super) struct Model<'c> {
+    config: &'c Config,
+    c: Chooser,
+    ms: Vec<M>,
+    ps: Vec<P>,
+    gs: BTreeMap<u64, G>,
+    next_g: u64,
+    tasks: BTreeMap<u64, (u64, u64)>,
+    next_task: u64,
+    gc_seq: u64,
+    gc_running: bool,
+    heap: Heap,
+    now: u64,
+    /// M of the previous event, while ties are allowed to continue it.
+    last_m: Option<usize>,
+    out: GenerationOut,
+    /// The oracle's notes, or `None` when no listing is wanted.
+    notes: Option<Vec<Note>>,
+    /// Wire events written so far.
+    pub events: u64,
+    /// Longest run of consecutive coroutine switches.
+    pub longest_chain: usize,
+    chain: usize,
+}
+
+fn g_name(s: GState) -> &'static str {
+    match s {
+        GState::Runnable => "Runnable",
+        GState::Running(_) => "Running",
+        GState::Waiting(_) => "Waiting",
+        GState::Syscall(_) => "Syscall",
+    }
+}
+
+fn g_wire(s: GState) -> u64 {
+    match s {
+        GState::Runnable => G_RUNNABLE,
+        GState::Running(_) => G_RUNNING,
+        GState::Waiting(_) => G_WAITING,
+        GState::Syscall(_) => G_SYSCALL,
+    }
+}
+
+fn thread(m: usize) -> u64 {
+    m as u64 + 1
+}
+
+impl<'c> Model<'c> {
+    pub fn new(config: &'c Config, seed: u64, oracle: bool) -> Model<'c> {
+        let threads = config.threads.max(1);
+        let procs = config.procs.max(1);
+        Model {
+            config,
+            c: Chooser(SplitMix64(seed)),
+            ms: vec![M::default(); threads],
+            ps: vec![
+                P {
+                    state: PState::Idle,
+                    seq: 0,
+                    sweeping: false,
+                    known: false,
+                };
+                procs
+            ],
+            gs: (1..=config.goroutines as u64)
+                .map(|id| (id, G::new(GState::Runnable, false, false)))
+                .collect(),
+            next_g: config.goroutines as u64 + 1,
+            tasks: BTreeMap::new(),
+            next_task: 1,
+            gc_seq: 0,
+            gc_running: false,
+            heap: Heap {
+                next_id: 0x1000,
+                ..Heap::default()
+            },
+            now: 1_000,
+            last_m: None,
+            out: GenerationOut {
+                batches: vec![Vec::new(); threads],
+                no_thread: Vec::new(),
+                samples: Vec::new(),
+                start: 0,
+            },
+            notes: oracle.then(Vec::new),
+            events: 0,
+            longest_chain: 0,
+            chain: 0,
+        }
+    }
+
+    pub fn chooser(&mut self) -> &mut Chooser {
+        &mut self.c
+    }
+
+    fn stack(&mut self) -> u64 {
+        self.c.below(self.config.stacks + 1) as u64
+    }
+
+    /// Advances the clock for an event on `m` (`None`: no M, or a CPU sample).
+    fn tick(&mut self, m: Option<usize>) -> u64 {
+        let gap = match self.config.time {
+            TimePolicy::Spread => 1 + self.c.below(16) as u64,
+            TimePolicy::Ties if m.is_some() && m == self.last_m && self.c.one_in(2) => 0,
+            TimePolicy::Ties => 1 + self.c.below(4) as u64,
+            TimePolicy::LargeGaps if self.c.one_in(4) => 1 + self.c.0.below(1 << 28),
+            TimePolicy::LargeGaps => 1 + self.c.below(16) as u64,
+        };
+        self.now += gap;
+        self.last_m = m;
+        self.now
+    }
+
+    fn ctx(&self, m: usize) -> (i64, i64, i64) {
+        let ms = self.ms[m];
+        (
+            thread(m) as i64,
+            ms.p.map_or(-1, |p| p as i64),
+            ms.g.map_or(-1, |g| g as i64),
+        )
+    }
+
+    /// Writes a timed event on M `m` and returns its tick.
+    fn emit(&mut self, m: usize, ty: EventType, args: &[u64]) -> u64 {
+        let tick = self.tick(Some(m));
+        self.out.batches[m].push(Timed {
+            tick,
+            ty,
+            args: args.to_vec(),
+        });
+        self.events += 1;
+        if !matches!(ty, ev::GO_SWITCH | ev::GO_SWITCH_DESTROY) {
+            self.chain = 0;
+        }
+        tick
+    }
+
+    /// Notes a high-level event at `tick` with context `ctx`.
+    fn note(&mut self, tick: u64, ctx: (i64, i64, i64), kind: &str, fields: Json) {
+        let Some(notes) = &mut self.notes else {
+            return;
+        };
+        let mut event = Map::new();
+        event.insert("m".into(), json!(ctx.0));
+        event.insert("p".into(), json!(ctx.1));
+        event.insert("g".into(), json!(ctx.2));
+        event.insert("kind".into(), json!(kind));
+        if let Json::Object(fields) = fields {
+            event.extend(fields);
+        }
+        notes.push(Note { tick, event });
+    }
+
+    fn frames_json(&self, stack: u64) -> Json {
+        Json::Array(
+            stack_frames(stack)
+                .into_iter()
+                .map(|(pc, func, file, line)| {
+                    json!({
+                        "func": STRINGS[func as usize - 1],
+                        "file": STRINGS[file as usize - 1],
+                        "line": line,
+                        "pc": pc,
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// The fields of a transition of goroutine `g`; `own_stack` is the event's stack
+    /// (printed when non-zero), `transition` its transition stack (`Some(0)`: empty).
+    #[allow(clippy::too_many_arguments)]
+    fn note_g(
+        &mut self,
+        tick: u64,
+        ctx: (i64, i64, i64),
+        g: u64,
+        from: &str,
+        to: &str,
+        reason: u64,
+        transition: Option<u64>,
+        own_stack: u64,
+    ) {
+        if self.notes.is_none() {
+            return;
+        }
+        let mut f = json!({
+            "resource": {"kind": "goroutine", "id": g},
+            "from": from,
+            "to": to,
+            "reason": if reason == 0 { "" } else { STRINGS[reason as usize - 1] },
+        });
+        if let Some(t) = transition {
+            f["transition_stack"] = if t == 0 {
+                json!([])
+            } else {
+                self.frames_json(t)
+            };
+        }
+        if own_stack != 0 {
+            f["stack"] = self.frames_json(own_stack);
+        }
+        self.note(tick, ctx, "StateTransition", f);
+    }
+
+    fn note_p(&mut self, tick: u64, ctx: (i64, i64, i64), p: usize, from: &str, to: &str) {
+        let f = json!({
+            "resource": {"kind": "proc", "id": p},
+            "from": from,
+            "to": to,
+            "reason": "",
+        });
+        self.note(tick, ctx, "StateTransition", f);
+    }
+
+    fn with_stack(&self, mut f: Json, stack: u64) -> Json {
+        if stack != 0 && self.notes.is_some() {
+            f["stack"] = self.frames_json(stack);
+        }
+        f
+    }
+
+    fn note_range(&mut self, tick: u64, ctx: (i64, i64, i64), kind: &str, name: &str, scope: Json) {
+        let mut f = json!({"name": name, "scope": scope});
+        if kind == "RangeEnd" {
+            f["attributes"] = json!([]);
+        }
+        self.note(tick, ctx, kind, f);
+    }
+
+    fn next_seq(&mut self, g: u64) -> u64 {
+        let st = self.gs.get_mut(&g).expect("known G");
+        st.seq += 1;
+        st.seq
+    }
+
+    fn next_p_seq(&mut self, p: usize) -> u64 {
+        self.ps[p].seq += 1;
+        self.ps[p].seq
+    }
+
+    /// Writes `g`'s status on M `m` if nothing of `g` was written yet in this generation,
+    /// as the runtime does before a G's first event (and, inside a mark assist, the
+    /// assist's Active event after it).
+    fn status(&mut self, m: usize, g: u64) {
+        let st = &self.gs[&g];
+        if st.mentioned {
+            return;
+        }
+        let (state, known, assist) = (st.state, st.known, st.mark_assist);
+        let thread_arg = match state {
+            GState::Running(on) | GState::Syscall(on) => thread(on),
+            _ => NO_THREAD,
+        };
+        let ctx = self.ctx(m);
+        let tick = self.emit(m, ev::GO_STATUS, &[g, thread_arg, g_wire(state)]);
+        let from = if known { g_name(state) } else { "Undetermined" };
+        self.note_g(tick, ctx, g, from, g_name(state), 0, None, 0);
+        let st = self.gs.get_mut(&g).expect("known G");
+        st.mentioned = true;
+        st.known = true;
+        st.seq = 0;
+        if assist {
+            let ctx = self.ctx(m);
+            let tick = self.emit(m, ev::GC_MARK_ASSIST_ACTIVE, &[g]);
+            self.note_range(tick, ctx, "RangeActive", "GC mark assist", gscope(g));
+        }
+    }
+
+    /// Starts a generation: sequence numbers restart and every status is due again.
+    /// Returns the tick of the generation's first batch.
+    pub fn start_generation(&mut self) -> u64 {
+        self.out.start = self.tick(None);
+        self.last_m = None;
+        for g in self.gs.values_mut() {
+            g.mentioned = false;
+            g.seq = 0;
+        }
+        self.out.start
+    }
+
+    /// What the runtime writes first in a generation: ProcStatus for every P (with
+    /// GCSweepActive for a sweeping one), GCActive while a GC runs, and the experiment's
+    /// live objects; statuses of goroutines come lazily.
+    pub fn announce(&mut self) {
+        for p in 0..self.ps.len() {
+            self.ps[p].seq = 0;
+            let (m, status) = match self.ps[p].state {
+                PState::Running(m) => (m, P_RUNNING),
+                PState::Syscall(m) => (m, P_SYSCALL),
+                PState::Idle => (0, P_IDLE),
+            };
+            let ctx = self.ctx(m);
+            let tick = self.emit(m, ev::PROC_STATUS, &[p as u64, status]);
+            let to = if status == P_IDLE { "Idle" } else { "Running" };
+            let from = if self.ps[p].known { to } else { "Undetermined" };
+            self.note_p(tick, ctx, p, from, to);
+            self.ps[p].known = true;
+            if self.ps[p].sweeping {
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GC_SWEEP_ACTIVE, &[p as u64]);
+                self.note_range(tick, ctx, "RangeActive", "GC incremental sweep", pscope(p));
+            }
+        }
+        if self.gc_running {
+            // GCActive needs a goroutine running on a P; without one the GC simply carries
+            // over (the GC sequence number does not depend on it).
+            let runner = (0..self.ms.len()).find(|&m| {
+                let ms = self.ms[m];
+                ms.p.is_some()
+                    && ms
+                        .g
+                        .is_some_and(|g| matches!(self.gs[&g].state, GState::Running(_)))
+            });
+            if let Some(m) = runner {
+                let g = self.ms[m].g.expect("running G");
+                self.status(m, g);
+                self.gc_seq += 1;
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GC_ACTIVE, &[self.gc_seq]);
+                self.note_range(
+                    tick,
+                    ctx,
+                    "RangeActive",
+                    "GC concurrent mark phase",
+                    Json::Null,
+                );
+            }
+        }
+        if self.config.alloc_free() {
+            self.announce_heap();
+        }
+    }
+
+    /// The experiment's "exists" events for every live object, once per generation.
+    fn announce_heap(&mut self) {
+        let m = 0;
+        let spans: Vec<_> = self.heap.spans.iter().map(|(&k, &v)| (k, v)).collect();
+        for (id, (pages, class)) in spans {
+            self.experimental(m, ev::SPAN, &[id, pages, class]);
+        }
+        let objects: Vec<_> = self.heap.objects.iter().map(|(&k, &v)| (k, v)).collect();
+        for (id, ty) in objects {
+            self.experimental(m, ev::HEAP_OBJECT, &[id, ty]);
+        }
+        let stacks: Vec<_> = self.heap.stacks.iter().map(|(&k, &v)| (k, v)).collect();
+        for (id, order) in stacks {
+            self.experimental(m, ev::GOROUTINE_STACK, &[id, order]);
+        }
+    }
+
+    fn experimental(&mut self, m: usize, ty: EventType, args: &[u64]) {
+        let ctx = self.ctx(m);
+        let tick = self.emit(m, ty, args);
+        if self.notes.is_some() {
+            let spec = spec::spec(ty);
+            let named: Map<String, Json> = spec.args[1..]
+                .iter()
+                .zip(args)
+                .map(|(n, v)| (n.to_string(), json!(v)))
+                .collect();
+            self.note(
+                tick,
+                ctx,
+                "Experimental",
+                json!({"name": spec.name, "args": named}),
+            );
+        }
+    }
+
+    /// Ends a generation: the status of every goroutine nobody mentioned, as the runtime
+    /// writes them (a running or in-syscall G's on its own M... for a running one; the
+    /// rest in the m=-1 batch, with their stacks on go 1.23+).
+    pub fn end_generation(&mut self) -> GenerationOut {
+        let unmentioned: Vec<(u64, GState)> = self
+            .gs
+            .iter()
+            .filter(|(_, g)| !g.mentioned)
+            .map(|(&id, g)| (id, g.state))
+            .collect();
+        for (id, state) in unmentioned {
+            if let GState::Running(m) = state {
+                self.status(m, id);
+                continue;
+            }
+            let g = &self.gs[&id];
+            let (from, known, assist) = (g.known, g.known, g.mark_assist);
+            let _ = from;
+            let tick = self.tick(None);
+            let waiting_stack =
+                matches!(state, GState::Waiting(_)) && self.config.version >= Version::Go123;
+            let (thread_arg, ctx) = match state {
+                // The parser binds the G to its M and reports the M's context.
+                GState::Syscall(m) => (thread(m), (thread(m) as i64, -1, id as i64)),
+                _ => (NO_THREAD, (-1, -1, -1)),
+            };
+            let from = if known { g_name(state) } else { "Undetermined" };
+            if waiting_stack {
+                let stack = self.stack();
+                self.out.no_thread.push(Timed {
+                    tick,
+                    ty: ev::GO_STATUS_STACK,
+                    args: vec![id, thread_arg, g_wire(state), stack],
+                });
+                let transition = (stack != 0).then_some(stack);
+                self.note_g(tick, ctx, id, from, g_name(state), 0, transition, stack);
+            } else {
+                self.out.no_thread.push(Timed {
+                    tick,
+                    ty: ev::GO_STATUS,
+                    args: vec![id, thread_arg, g_wire(state)],
+                });
+                self.note_g(tick, ctx, id, from, g_name(state), 0, None, 0);
+            }
+            self.events += 1;
+            let g = self.gs.get_mut(&id).expect("known G");
+            g.mentioned = true;
+            g.known = true;
+            if assist {
+                let tick = self.tick(None);
+                self.out.no_thread.push(Timed {
+                    tick,
+                    ty: ev::GC_MARK_ASSIST_ACTIVE,
+                    args: vec![id],
+                });
+                self.events += 1;
+                self.note_range(
+                    tick,
+                    (-1, -1, -1),
+                    "RangeActive",
+                    "GC mark assist",
+                    gscope(id),
+                );
+            }
+        }
+        let threads = self.ms.len();
+        std::mem::replace(
+            &mut self.out,
+            GenerationOut {
+                batches: vec![Vec::new(); threads],
+                no_thread: Vec::new(),
+                samples: Vec::new(),
+                start: 0,
+            },
+        )
+    }
+
+    /// Notes the Sync event that opens a generation (time: its first batch's tick).
+    pub fn note_sync(&mut self, tick: u64, n: u64, clock: Option<Json>) {
+        let mut f = json!({"n": n});
+        if let Some(clock) = clock {
+            f["clock"] = clock;
+        }
+        self.note(tick, (-1, -1, -1), "Sync", f);
+    }
+
+    /// Takes the oracle's notes so far.
+    pub(super) fn take_notes(&mut self) -> Vec<(u64, Map<String, Json>)> {
+        self.notes
+            .as_mut()
+            .map(|n| n.drain(..).map(|n| (n.tick, n.event)).collect())
+            .unwrap_or_default()
+    }
+
+    /// One step: picks a family of actions, then one action of it.
+    pub fn step(&mut self) {
+        let families = self.actions();
+        let non_empty: Vec<&Vec<Action>> = families.iter().filter(|f| !f.is_empty()).collect();
+        if non_empty.is_empty() {
+            return;
+        }
+        let family = non_empty[self.c.below(non_empty.len())];
+        let action = family[self.c.below(family.len())];
+        self.apply(action);
+    }
+
+    /// The valid actions, grouped in families so that one with many candidates (say, a
+    /// GoUnblock per waiting G) does not crowd out the rest.
+    fn actions(&self) -> Vec<Vec<Action>> {
+        let f = &self.config.features;
+        let coroutines = self.config.coroutines();
+        let mut sched = Vec::new();
+        let mut coro = Vec::new();
+        let mut syscalls = Vec::new();
+        let mut gc = Vec::new();
+        let mut annotations = Vec::new();
+        let mut metrics = Vec::new();
+        let mut samples = Vec::new();
+        let mut alloc = Vec::new();
+        let parked: Vec<u64> = self
+            .gs
+            .iter()
+            .filter(|(_, g)| g.state == GState::Waiting(Wait::Parked))
+            .map(|(&id, _)| id)
+            .collect();
+        for (m, ms) in self.ms.iter().enumerate() {
+            if f.cpu_samples {
+                samples.push(Action::CpuSample(m));
+            }
+            if self.config.alloc_free() {
+                alloc.push(Action::AllocFree(m));
+            }
+            let p_syscall =
+                ms.p.is_some_and(|p| matches!(self.ps[p].state, PState::Syscall(_)));
+            if ms.p.is_none() {
+                for (p, st) in self.ps.iter().enumerate() {
+                    if st.state == PState::Idle {
+                        sched.push(Action::ProcStart(m, p));
+                    }
+                }
+            }
+            // Sysmon-style steals: any M may take a P whose owner sits in a syscall.
+            if f.syscalls {
+                for (p, st) in self.ps.iter().enumerate() {
+                    if matches!(st.state, PState::Syscall(owner) if owner != m) {
+                        syscalls.push(Action::ProcSteal(m, p));
+                    }
+                }
+            }
+            let Some(cur) = ms.g else {
+                if ms.p.is_none() {
+                    if f.cgo {
+                        syscalls.push(Action::CgoCreate(m));
+                    }
+                    continue;
+                }
+                // An M with a P and no G.
+                let p = ms.p.expect("checked");
+                if self.ps[p].sweeping {
+                    gc.push(Action::SweepEnd(m));
+                    continue;
+                }
+                sched.push(Action::ProcStop(m));
+                for (&id, g) in &self.gs {
+                    match g.state {
+                        GState::Runnable => sched.push(Action::GoStart(m, id)),
+                        GState::Waiting(Wait::Blocked) => sched.push(Action::GoUnblock(m, id)),
+                        _ => {}
+                    }
+                }
+                if f.gc {
+                    gc.push(Action::SweepBegin(m));
+                }
+                if f.heap_metrics {
+                    metrics.push(Action::HeapMetric(m));
+                }
+                continue;
+            };
+            let g = &self.gs[&cur];
+            if let GState::Syscall(_) = g.state {
+                if p_syscall {
+                    syscalls.push(Action::SyscallEnd(m));
+                } else {
+                    syscalls.push(Action::SyscallEndBlocked(m));
+                    // GoDestroySyscall on an M holding a P would abandon that P.
+                    if ms.p.is_none() && g.may_exit() && !g.coroutine {
+                        syscalls.push(Action::CgoDestroy(m));
+                    }
+                }
+                continue;
+            }
+            // A running G: its M holds a P.
+            let p = ms.p.expect("a running G's M holds a P");
+            if let Some(_kind) = g.stw {
+                gc.push(Action::StwEnd(m));
+                continue;
+            }
+            if self.ps[p].sweeping {
+                gc.push(Action::SweepEnd(m));
+                continue;
+            }
+            sched.push(Action::GoBlock(m));
+            sched.push(Action::GoStop(m));
+            sched.push(Action::GoCreate(m));
+            for (&id, other) in &self.gs {
+                if other.state == GState::Waiting(Wait::Blocked) {
+                    sched.push(Action::GoUnblock(m, id));
+                }
+            }
+            if g.mark_assist {
+                gc.push(Action::AssistEnd(m));
+            }
+            if g.may_exit() && !g.coroutine {
+                sched.push(Action::GoDestroy(m));
+            }
+            if coroutines {
+                coro.push(Action::GoCreateBlocked(m));
+                for &co in &parked {
+                    coro.push(Action::GoSwitch(m, co, false));
+                    coro.push(Action::PullLoop(m, co));
+                }
+                if let Some(caller) = g.caller {
+                    coro.push(Action::GoSwitch(m, caller, false));
+                    if g.may_exit() {
+                        coro.push(Action::GoSwitch(m, caller, true));
+                    }
+                }
+            }
+            if g.mark_assist {
+                // Assists do not nest with the other ranges in this model.
+                continue;
+            }
+            if f.syscalls {
+                syscalls.push(Action::SyscallBegin(m));
+            }
+            if f.gc {
+                if self.gc_running {
+                    gc.push(Action::GcEnd(m));
+                    gc.push(Action::AssistBegin(m));
+                } else {
+                    gc.push(Action::GcBegin(m));
+                }
+                gc.push(Action::StwBegin(m));
+                gc.push(Action::SweepBegin(m));
+            }
+            if f.annotations {
+                annotations.push(Action::TaskBegin(m));
+                for &task in self.tasks.keys() {
+                    annotations.push(Action::TaskEnd(m, task));
+                }
+                annotations.push(Action::RegionBegin(m));
+                if !g.regions.is_empty() {
+                    annotations.push(Action::RegionEnd(m));
+                }
+                annotations.push(Action::Log(m));
+                annotations.push(Action::Label(m));
+            }
+            if f.heap_metrics {
+                metrics.push(Action::HeapMetric(m));
+            }
+            if f.procs_change {
+                metrics.push(Action::ProcsChange(m));
+            }
+        }
+        vec![
+            sched,
+            coro,
+            syscalls,
+            gc,
+            annotations,
+            metrics,
+            samples,
+            alloc,
+        ]
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::ProcStart(m, p) => {
+                let seq = self.next_p_seq(p);
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::PROC_START, &[p as u64, seq]);
+                self.note_p(tick, ctx, p, "Idle", "Running");
+                self.ps[p].state = PState::Running(m);
+                self.ms[m].p = Some(p);
+            }
+            Action::ProcStop(m) => {
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::PROC_STOP, &[]);
+                let p = self.ms[m].p.take().expect("M holds a P");
+                self.note_p(tick, ctx, p, "Running", "Idle");
+                self.ps[p].state = PState::Idle;
+            }
+            Action::GoStart(m, g) => {
+                self.status(m, g);
+                let seq = self.next_seq(g);
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GO_START, &[g, seq]);
+                self.note_g(tick, ctx, g, "Runnable", "Running", 0, None, 0);
+                self.gs.get_mut(&g).expect("known G").state = GState::Running(m);
+                self.ms[m].g = Some(g);
+            }
+            Action::GoCreate(m) | Action::GoCreateBlocked(m) => {
+                let cur = self.ms[m].g.expect("running G");
+                self.status(m, cur);
+                let new = self.next_g;
+                self.next_g += 1;
+                let blocked = matches!(action, Action::GoCreateBlocked(_));
+                let (ty, state) = if blocked {
+                    (ev::GO_CREATE_BLOCKED, GState::Waiting(Wait::Parked))
+                } else {
+                    (ev::GO_CREATE, GState::Runnable)
+                };
+                let (new_stack, stack) = (self.stack(), self.stack());
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ty, &[new, new_stack, stack]);
+                let to = g_name(state);
+                self.note_g(tick, ctx, new, "NotExist", to, 0, Some(new_stack), stack);
+                let mut g = G::new(state, true, true);
+                g.coroutine = blocked;
+                self.gs.insert(new, g);
+            }
+            Action::GoBlock(m) | Action::GoStop(m) => {
+                let cur = self.current_status(m);
+                let (ty, reason, state) = match action {
+                    Action::GoBlock(_) => (
+                        ev::GO_BLOCK,
+                        self.c.in_range(REASONS),
+                        GState::Waiting(Wait::Blocked),
+                    ),
+                    _ => (ev::GO_STOP, PREEMPTED, GState::Runnable),
+                };
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ty, &[reason, stack]);
+                let transition = (stack != 0).then_some(stack);
+                self.note_g(
+                    tick,
+                    ctx,
+                    cur,
+                    "Running",
+                    g_name(state),
+                    reason,
+                    transition,
+                    stack,
+                );
+                self.gs.get_mut(&cur).expect("known G").state = state;
+                self.ms[m].g = None;
+            }
+            Action::GoUnblock(m, g) => {
+                if let Some(cur) = self.ms[m].g {
+                    self.status(m, cur);
+                }
+                self.status(m, g);
+                let seq = self.next_seq(g);
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GO_UNBLOCK, &[g, seq, stack]);
+                self.note_g(tick, ctx, g, "Waiting", "Runnable", 0, None, stack);
+                self.gs.get_mut(&g).expect("known G").state = GState::Runnable;
+            }
+            Action::GoDestroy(m) => {
+                let cur = self.ms[m].g.expect("running G");
+                self.status(m, cur);
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GO_DESTROY, &[]);
+                self.note_g(tick, ctx, cur, "Running", "NotExist", 0, None, 0);
+                self.gs.remove(&cur);
+                self.ms[m].g = None;
+            }
+            Action::GoSwitch(m, next, destroy) => self.switch(m, next, destroy),
+            Action::PullLoop(m, co) => {
+                let caller = self.ms[m].g.expect("running G");
+                let rounds = if self.c.one_in(24) {
+                    500 + self.c.below(200)
+                } else {
+                    1 + self.c.below(6)
+                };
+                for _ in 0..rounds {
+                    self.switch(m, co, false);
+                    self.switch(m, caller, false);
+                }
+                if self.c.one_in(3) && self.gs[&co].may_exit() {
+                    // Early stop: the caller stops the iterator, which exits.
+                    self.switch(m, co, false);
+                    self.switch(m, caller, true);
+                }
+            }
+            Action::SyscallBegin(m) => {
+                let cur = self.ms[m].g.expect("running G");
+                self.status(m, cur);
+                let p = self.ms[m].p.expect("M holds a P");
+                let seq = self.next_p_seq(p);
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GO_SYSCALL_BEGIN, &[seq, stack]);
+                let transition = (stack != 0).then_some(stack);
+                self.note_g(tick, ctx, cur, "Running", "Syscall", 0, transition, stack);
+                self.gs.get_mut(&cur).expect("known G").state = GState::Syscall(m);
+                self.ps[p].state = PState::Syscall(m);
+            }
+            Action::SyscallEnd(m) => {
+                let cur = self.ms[m].g.expect("G in syscall");
+                self.status(m, cur);
+                let p = self.ms[m].p.expect("M holds a P");
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GO_SYSCALL_END, &[]);
+                self.note_g(tick, ctx, cur, "Syscall", "Running", 0, None, 0);
+                self.gs.get_mut(&cur).expect("known G").state = GState::Running(m);
+                self.ps[p].state = PState::Running(m);
+            }
+            Action::SyscallEndBlocked(m) => {
+                let cur = self.ms[m].g.expect("G in syscall");
+                self.status(m, cur);
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GO_SYSCALL_END_BLOCKED, &[]);
+                self.note_g(tick, ctx, cur, "Syscall", "Runnable", 0, None, 0);
+                self.gs.get_mut(&cur).expect("known G").state = GState::Runnable;
+                self.ms[m].g = None;
+            }
+            Action::ProcSteal(m, p) => {
+                let PState::Syscall(victim) = self.ps[p].state else {
+                    unreachable!("steal offered only for a P in a syscall")
+                };
+                let seq = self.next_p_seq(p);
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::PROC_STEAL, &[p as u64, seq, thread(victim)]);
+                self.note_p(tick, ctx, p, "Running", "Idle");
+                self.ps[p].state = PState::Idle;
+                self.ms[victim].p = None;
+            }
+            Action::CgoCreate(m) => {
+                let new = self.next_g;
+                self.next_g += 1;
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GO_CREATE_SYSCALL, &[new]);
+                self.note_g(tick, ctx, new, "NotExist", "Syscall", 0, None, 0);
+                self.gs.insert(new, G::new(GState::Syscall(m), true, true));
+                self.ms[m].g = Some(new);
+            }
+            Action::CgoDestroy(m) => {
+                let cur = self.ms[m].g.expect("G in syscall");
+                self.status(m, cur);
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GO_DESTROY_SYSCALL, &[]);
+                self.note_g(tick, ctx, cur, "Syscall", "NotExist", 0, None, 0);
+                self.gs.remove(&cur);
+                self.ms[m].g = None;
+            }
+            Action::GcBegin(m) => {
+                self.current_status(m);
+                self.gc_seq += 1;
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GC_BEGIN, &[self.gc_seq, stack]);
+                let f = self.with_stack(
+                    json!({"name": "GC concurrent mark phase", "scope": null}),
+                    stack,
+                );
+                self.note(tick, ctx, "RangeBegin", f);
+                self.gc_running = true;
+            }
+            Action::GcEnd(m) => {
+                self.current_status(m);
+                self.gc_seq += 1;
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GC_END, &[self.gc_seq]);
+                self.note_range(
+                    tick,
+                    ctx,
+                    "RangeEnd",
+                    "GC concurrent mark phase",
+                    Json::Null,
+                );
+                self.gc_running = false;
+            }
+            Action::StwBegin(m) => {
+                let cur = self.current_status(m);
+                let kind = self.c.in_range(STW_KINDS);
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::STW_BEGIN, &[kind, stack]);
+                let name = format!("stop-the-world ({})", STRINGS[kind as usize - 1]);
+                let f = self.with_stack(json!({"name": name, "scope": gscope(cur)}), stack);
+                self.note(tick, ctx, "RangeBegin", f);
+                self.gs.get_mut(&cur).expect("known G").stw = Some(kind);
+            }
+            Action::StwEnd(m) => {
+                let cur = self.current_status(m);
+                let kind = self.gs[&cur].stw.expect("in STW");
+                let ctx = self.ctx(m);
+                // The wire STWEnd has no kind; the parser copies it from the begin.
+                let tick = self.emit(m, ev::STW_END, &[]);
+                let name = format!("stop-the-world ({})", STRINGS[kind as usize - 1]);
+                self.note_range(tick, ctx, "RangeEnd", &name, gscope(cur));
+                self.gs.get_mut(&cur).expect("known G").stw = None;
+            }
+            Action::SweepBegin(m) => {
+                if self.ms[m].g.is_some() {
+                    self.current_status(m);
+                }
+                let p = self.ms[m].p.expect("M holds a P");
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GC_SWEEP_BEGIN, &[stack]);
+                let f = self.with_stack(
+                    json!({"name": "GC incremental sweep", "scope": pscope(p)}),
+                    stack,
+                );
+                self.note(tick, ctx, "RangeBegin", f);
+                self.ps[p].sweeping = true;
+            }
+            Action::SweepEnd(m) => {
+                if self.ms[m].g.is_some() {
+                    self.current_status(m);
+                }
+                let p = self.ms[m].p.expect("M holds a P");
+                let swept = 8192 * self.c.in_range(1..=64);
+                let reclaimed = swept / 2;
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GC_SWEEP_END, &[swept, reclaimed]);
+                let f = json!({
+                    "name": "GC incremental sweep",
+                    "scope": pscope(p),
+                    "attributes": [
+                        {"name": "bytes swept", "value": swept},
+                        {"name": "bytes reclaimed", "value": reclaimed},
+                    ],
+                });
+                self.note(tick, ctx, "RangeEnd", f);
+                self.ps[p].sweeping = false;
+            }
+            Action::AssistBegin(m) => {
+                let cur = self.current_status(m);
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GC_MARK_ASSIST_BEGIN, &[stack]);
+                let f = self.with_stack(
+                    json!({"name": "GC mark assist", "scope": gscope(cur)}),
+                    stack,
+                );
+                self.note(tick, ctx, "RangeBegin", f);
+                self.gs.get_mut(&cur).expect("known G").mark_assist = true;
+            }
+            Action::AssistEnd(m) => {
+                let cur = self.current_status(m);
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GC_MARK_ASSIST_END, &[]);
+                self.note_range(tick, ctx, "RangeEnd", "GC mark assist", gscope(cur));
+                self.gs.get_mut(&cur).expect("known G").mark_assist = false;
+            }
+            Action::TaskBegin(m) => {
+                self.current_status(m);
+                let id = self.next_task;
+                self.next_task += 1;
+                let parent = if self.tasks.is_empty() || self.c.one_in(2) {
+                    0
+                } else {
+                    let ids: Vec<u64> = self.tasks.keys().copied().collect();
+                    self.c.pick(&ids)
+                };
+                let name = self.c.in_range(TASK_NAMES);
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::USER_TASK_BEGIN, &[id, parent, name, stack]);
+                let parent_id = if parent == 0 { NO_TASK } else { parent };
+                let f = self.with_stack(
+                    json!({"task": id, "parent": parent_id, "type": STRINGS[name as usize - 1]}),
+                    stack,
+                );
+                self.note(tick, ctx, "TaskBegin", f);
+                self.tasks.insert(id, (parent_id, name));
+            }
+            Action::TaskEnd(m, task) => {
+                self.current_status(m);
+                let (parent, name) = self.tasks.remove(&task).expect("active task");
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::USER_TASK_END, &[task, stack]);
+                let f = self.with_stack(
+                    json!({"task": task, "parent": parent, "type": STRINGS[name as usize - 1]}),
+                    stack,
+                );
+                self.note(tick, ctx, "TaskEnd", f);
+            }
+            Action::RegionBegin(m) => {
+                let cur = self.current_status(m);
+                let task = self.some_task();
+                let name = self.c.in_range(TASK_NAMES);
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::USER_REGION_BEGIN, &[task, name, stack]);
+                let f = self.with_stack(
+                    json!({"task": task, "type": STRINGS[name as usize - 1]}),
+                    stack,
+                );
+                self.note(tick, ctx, "RegionBegin", f);
+                self.gs
+                    .get_mut(&cur)
+                    .expect("known G")
+                    .regions
+                    .push((task, name));
+            }
+            Action::RegionEnd(m) => {
+                let cur = self.current_status(m);
+                let (task, name) = self
+                    .gs
+                    .get_mut(&cur)
+                    .expect("known G")
+                    .regions
+                    .pop()
+                    .expect("open region");
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::USER_REGION_END, &[task, name, stack]);
+                let f = self.with_stack(
+                    json!({"task": task, "type": STRINGS[name as usize - 1]}),
+                    stack,
+                );
+                self.note(tick, ctx, "RegionEnd", f);
+            }
+            Action::Log(m) => {
+                self.current_status(m);
+                let task = self.some_task();
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::USER_LOG, &[task, LOG_CATEGORY, LOG_MESSAGE, stack]);
+                let f = self.with_stack(
+                    json!({
+                        "task": task,
+                        "category": STRINGS[LOG_CATEGORY as usize - 1],
+                        "message": STRINGS[LOG_MESSAGE as usize - 1],
+                    }),
+                    stack,
+                );
+                self.note(tick, ctx, "Log", f);
+            }
+            Action::Label(m) => {
+                let cur = self.current_status(m);
+                let label = self.c.in_range(LABELS);
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::GO_LABEL, &[label]);
+                let f = json!({"label": STRINGS[label as usize - 1], "resource": gscope(cur)});
+                self.note(tick, ctx, "Label", f);
+            }
+            Action::HeapMetric(m) => {
+                if self.ms[m].g.is_some() {
+                    self.current_status(m);
+                }
+                let value = 4096 * self.c.in_range(1..=100_000);
+                let (ty, name) = if self.c.one_in(2) {
+                    (ev::HEAP_ALLOC, "/memory/classes/heap/objects:bytes")
+                } else {
+                    (ev::HEAP_GOAL, "/gc/heap/goal:bytes")
+                };
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ty, &[value]);
+                self.note(tick, ctx, "Metric", json!({"name": name, "value": value}));
+            }
+            Action::ProcsChange(m) => {
+                self.current_status(m);
+                let value = self.c.in_range(1..=64);
+                let stack = self.stack();
+                let ctx = self.ctx(m);
+                let tick = self.emit(m, ev::PROCS_CHANGE, &[value, stack]);
+                let f = self.with_stack(
+                    json!({"name": "/sched/gomaxprocs:threads", "value": value}),
+                    stack,
+                );
+                self.note(tick, ctx, "Metric", f);
+            }
+            Action::CpuSample(m) => {
+                let tick = self.tick(None);
+                let ms = self.ms[m];
+                let stack = self.stack();
+                let p = ms.p.map_or(NO_THREAD, |p| p as u64);
+                let g = ms.g.unwrap_or(0);
+                self.out.samples.push([tick, thread(m), p, g, stack]);
+                self.events += 1;
+                let ctx = (
+                    thread(m) as i64,
+                    ms.p.map_or(-1, |p| p as i64),
+                    ms.g.map_or(-1, |g| g as i64),
+                );
+                // A sample's stack is always reported, even an empty one.
+                let frames = if stack == 0 {
+                    json!([])
+                } else {
+                    self.frames_json(stack)
+                };
+                self.note(tick, ctx, "StackSample", json!({"stack": frames}));
+            }
+            Action::AllocFree(m) => self.alloc_free(m),
+        }
+    }
+
+    /// The running (or in-syscall) G of `m`, with its status written.
+    fn current_status(&mut self, m: usize) -> u64 {
+        let cur = self.ms[m].g.expect("M runs a G");
+        self.status(m, cur);
+        cur
+    }
+
+    fn some_task(&mut self) -> u64 {
+        if self.tasks.is_empty() || self.c.one_in(3) {
+            0
+        } else {
+            let ids: Vec<u64> = self.tasks.keys().copied().collect();
+            self.c.pick(&ids)
+        }
+    }
+
+    /// A coroutine switch on `m` from its running G to `next`: to a parked coroutine
+    /// (`next` then runs with the current G as its caller), or from a coroutine back to
+    /// its caller (the coroutine parks, or exits when `destroy`).
+    fn switch(&mut self, m: usize, next: u64, destroy: bool) {
+        let cur = self.ms[m].g.expect("running G");
+        self.status(m, cur);
+        self.status(m, next);
+        let seq = self.next_seq(next);
+        let ty = if destroy {
+            ev::GO_SWITCH_DESTROY
+        } else {
+            ev::GO_SWITCH
+        };
+        let ctx = self.ctx(m);
+        let tick = self.emit(m, ty, &[next, seq]);
+        self.chain += 1;
+        self.longest_chain = self.longest_chain.max(self.chain);
+        // The parser reports an unblock of `next`, then the current G blocking (or
+        // exiting), then `next` starting: three events at one time.
+        self.note_g(tick, ctx, next, "Waiting", "Runnable", 0, None, 0);
+        let to = if destroy { "NotExist" } else { "Waiting" };
+        self.note_g(tick, ctx, cur, "Running", to, 0, None, 0);
+        self.note_g(
+            tick,
+            (ctx.0, ctx.1, -1),
+            next,
+            "Runnable",
+            "Running",
+            0,
+            None,
+            0,
+        );
+        let returning = self.gs[&cur].caller == Some(next);
+        if destroy {
+            self.gs.remove(&cur);
+        } else {
+            let g = self.gs.get_mut(&cur).expect("known G");
+            if returning {
+                g.state = GState::Waiting(Wait::Parked);
+                g.caller = None;
+            } else {
+                g.state = GState::Waiting(Wait::Switched);
+            }
+        }
+        let g = self.gs.get_mut(&next).expect("known G");
+        g.state = GState::Running(m);
+        if !returning {
+            g.caller = Some(cur);
+        }
+        self.ms[m].g = Some(next);
+    }
+
+    fn alloc_free(&mut self, m: usize) {
+        let h = &mut self.heap;
+        let choice = self.c.below(6);
+        let (ty, args) = match choice {
+            0 => {
+                h.next_id += 0x2000;
+                let (pages, class) = (1 + h.next_id % 7, h.next_id % 68);
+                h.spans.insert(h.next_id, (pages, class));
+                (ev::SPAN_ALLOC, vec![h.next_id, pages, class])
+            }
+            1 => {
+                h.next_id += 0x10;
+                let ty = h.next_id % 5;
+                h.objects.insert(h.next_id, ty);
+                (ev::HEAP_OBJECT_ALLOC, vec![h.next_id, ty])
+            }
+            2 => {
+                h.next_id += 0x800;
+                let order = h.next_id % 3;
+                h.stacks.insert(h.next_id, order);
+                (ev::GOROUTINE_STACK_ALLOC, vec![h.next_id, order])
+            }
+            3 => match h.spans.pop_first() {
+                Some((id, _)) => (ev::SPAN_FREE, vec![id]),
+                None => return,
+            },
+            4 => match h.objects.pop_first() {
+                Some((id, _)) => (ev::HEAP_OBJECT_FREE, vec![id]),
+                None => return,
+            },
+            _ => match h.stacks.pop_first() {
+                Some((id, _)) => (ev::GOROUTINE_STACK_FREE, vec![id]),
+                None => return,
+            },
+        };
+        self.experimental(m, ty, &args);
+    }
+}
+
+fn gscope(g: u64) -> Json {
+    json!({"kind": "goroutine", "id": g})
+}
+
+fn pscope(p: usize) -> Json {
+    json!({"kind": "proc", "id": p})
+}
+
+/// Ticks to nanoseconds exactly as Go's parser converts them.
+pub(super) fn ticks_to_ns(ticks: u64, frequency: u64) -> i64 {
+    go_f64_to_i64(ticks as f64 * (1.0 / (frequency as f64 / 1e9)))
+}

@@ -13,8 +13,8 @@ use trace_harness::{bench, dump, jsonl, toolchains, Toolchain, Version};
 
 /// Seeds per version checked against our reader and validator.
 const SEEDS: u64 = 200;
-/// Seeds per version checked against Go.
-const GO_SEEDS: u64 = 20;
+/// Traces per version checked against Go (each against two releases).
+const GO_SEEDS: usize = 300;
 
 /// Config and trace for `seed`: the config is chosen by the seed too.
 fn trace(version: Version, seed: u64) -> (Config, Vec<u8>) {
@@ -151,31 +151,72 @@ fn coroutine_events_appear_only_when_enabled() {
     assert_eq!(switches(&with(Version::Go122, true), Toolchain::Go1_22), 0);
 }
 
+/// Traces per version checked against Go; `TRACE_HARNESS_GEN_GO_SEEDS` overrides it.
+fn go_seeds() -> usize {
+    std::env::var("TRACE_HARNESS_GEN_GO_SEEDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(GO_SEEDS)
+}
+
+/// The traces of the differential check for `version`: configs drawn from successive
+/// seeds, coroutines forced on; on go 1.23+ only traces that contain a switch chain count.
+fn differential_traces(
+    version: Version,
+    count: usize,
+) -> impl Iterator<Item = (u64, Config, Vec<u8>)> {
+    (0u64..)
+        .map(move |seed| {
+            let mut config = Config::from_seed(version, seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            config.features.coroutines = true;
+            let generated = generate_with_oracle(&config, seed);
+            (seed, config, generated)
+        })
+        .filter(move |(_, _, g)| version < Version::Go123 || g.longest_chain >= 2)
+        .map(|(seed, config, g)| (seed, config, g.bytes))
+        .take(count)
+}
+
+/// The Go releases that must accept a trace of `version`: its writer's and 1.27.
+fn differential_profiles(version: Version) -> Vec<Toolchain> {
+    let own = match version {
+        Version::Go122 => Toolchain::Go1_22,
+        Version::Go123 => Toolchain::Go1_23,
+        Version::Go125 => Toolchain::Go1_25,
+        _ => Toolchain::Go1_26,
+    };
+    vec![own, Toolchain::Go1_27]
+}
+
 #[test]
 fn go_accepts_generated_traces_and_prints_what_we_print() {
-    let Some(go27) = common::go_or_skip(Toolchain::Go1_27) else {
-        return;
+    let mut tools = Vec::new();
+    for profile in Toolchain::ALL {
+        match common::go_or_skip(profile) {
+            Some(go) => tools.push((profile, trace_tool(&go))),
+            None => return,
+        }
+    }
+    let tool = |profile: Toolchain| {
+        tools
+            .iter()
+            .find(|(p, _)| *p == profile)
+            .map(|(_, t)| t.clone())
+            .expect("every toolchain is cached")
     };
-    let go22 = common::go_or_skip(Toolchain::Go1_22).map(|go| trace_tool(&go));
-    let go27 = trace_tool(&go27);
+    let count = go_seeds();
     let scratch = tempfile::tempdir().unwrap();
     let mut jobs = Vec::new();
+    let mut compared = 0;
     for version in Version::V2 {
-        for seed in 0..GO_SEEDS {
-            let (config, bytes) = trace(version, seed);
+        for (seed, config, bytes) in differential_traces(version, count) {
             let path = scratch
                 .path()
                 .join(format!("{}-{seed}.trace", version.number()));
             std::fs::write(&path, &bytes).unwrap();
-            let mut runs = vec![(Toolchain::Go1_27, go27.clone())];
-            if version == Version::Go122 {
-                if let Some(go22) = &go22 {
-                    runs.push((Toolchain::Go1_22, go22.clone()));
-                }
-            }
-            for (profile, go) in runs {
+            for profile in differential_profiles(version) {
                 let what = format!("{} seed {seed} {config:?} ({profile:?})", path.display());
-                let child = std::process::Command::new(&go)
+                let child = std::process::Command::new(tool(profile))
                     .env("TZ", "UTC")
                     .arg(bench::parsed_flag(profile))
                     .arg(&path)
@@ -184,14 +225,17 @@ fn go_accepts_generated_traces_and_prints_what_we_print() {
                     .spawn()
                     .unwrap();
                 jobs.push((what, profile, bytes.clone(), child));
+                compared += 1;
             }
-            // Bound the number of Go processes in flight.
-            if jobs.len() >= 16 {
+            // Bound the number of Go processes (and traces in memory) in flight.
+            if jobs.len() >= 8 {
                 finish(std::mem::take(&mut jobs));
             }
         }
     }
     finish(jobs);
+    eprintln!("{compared} generated trace/toolchain pairs: Go's listing equals ours");
+    assert_eq!(compared, count * 2 * Version::V2.len());
 }
 
 /// The `trace` tool binary behind `go tool trace` (`go tool -n trace`): running it directly

@@ -190,6 +190,20 @@ pub fn write_event(out: &mut String, event: &Event, profile: Toolchain) -> Resul
     }
 }
 
+/// The whole listing of `trace` under `profile` (header line first), or the first error.
+/// A Go crash inside an event ends the listing with its `go_panic` line.
+pub fn listing(trace: &[u8], profile: Toolchain) -> crate::Result<String> {
+    let reader = crate::order::EventReader::new(trace, profile)?;
+    let mut out = header(reader.version(), profile);
+    out.push('\n');
+    for event in reader {
+        if write_event(&mut out, &event?, profile).is_err() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

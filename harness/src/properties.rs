@@ -148,8 +148,8 @@ pub fn generations_are_located(data: &[u8]) -> Result<(), String> {
 }
 
 /// Any bytes as a generator config and seed: the generated trace orders and validates
-/// cleanly under the release that writes its version and under Go 1.27, and the same input
-/// generates the same bytes.
+/// cleanly under the release that writes its version and under Go 1.27, its go1.27
+/// listing is exactly the model's oracle, and the same input generates the same bytes.
 pub fn generated_trace_is_valid(data: &[u8]) -> Result<(), String> {
     let config = crate::gen::Config::from_bytes(data);
     let seed = data
@@ -157,10 +157,30 @@ pub fn generated_trace_is_valid(data: &[u8]) -> Result<(), String> {
         .rev()
         .take(8)
         .fold(0u64, |acc, &b| acc << 8 | u64::from(b));
-    let bytes = crate::gen::generate(&config, seed);
+    let generated = crate::gen::generate_with_oracle(&config, seed);
+    let bytes = generated.bytes;
     if crate::gen::generate(&config, seed) != bytes {
         return Err(format!(
             "{config:?} seed {seed}: two runs gave different bytes"
+        ));
+    }
+    let listing = crate::jsonl::listing(&bytes, Toolchain::Go1_27)
+        .map_err(|e| format!("{config:?} seed {seed}: {e}"))?;
+    if let Some((i, (ours, oracle))) = listing
+        .lines()
+        .zip(generated.listing.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        return Err(format!(
+            "{config:?} seed {seed}: listing line {i} is {ours}, the oracle says {oracle}"
+        ));
+    }
+    if listing.lines().count() != generated.listing.lines().count() {
+        return Err(format!(
+            "{config:?} seed {seed}: {} listing lines, the oracle has {}",
+            listing.lines().count(),
+            generated.listing.lines().count()
         ));
     }
     for profile in [Toolchain::writer_of(config.version), Toolchain::Go1_27] {

@@ -154,7 +154,7 @@ fn fuzz_regressions_replay() {
 fn generated_traces_are_valid_on_seeded_bytes() {
     let mut rng = Seeded(SplitMix64(0x5eed_0004));
     for case in 0..300 {
-        let data: Vec<u8> = (0..rng.below(24)).map(|_| rng.next() as u8).collect();
+        let data: Vec<u8> = (0..rng.below(80)).map(|_| rng.next() as u8).collect();
         if let Err(v) = properties::generated_trace_is_valid(&data) {
             panic!("case {case}: {v}\ninput: {data:?}");
         }

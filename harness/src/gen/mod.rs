@@ -87,17 +87,15 @@ fn run(config: &Config, seed: u64, oracle: bool) -> Generated {
         let gen = config.first_generation.saturating_add(i);
         let start = model.start_generation();
         syncs += 1;
-        let clock = (version >= Version::Go125).then(|| {
-            let c = model.chooser();
-            let mono = 1_000_000 + start;
-            let sec = 1_700_000_000 + gen;
-            let nsec = if c.one_in(2) {
-                0
-            } else {
-                c.below(1_000_000_000) as u64
-            };
-            (mono, sec, nsec)
-        });
+        // Drawn for every version, so that a scenario renders alike in each.
+        let c = model.chooser();
+        let nsec = if c.one_in(2) {
+            0
+        } else {
+            c.below(1_000_000_000) as u64
+        };
+        let clock =
+            (version >= Version::Go125).then_some((1_000_000 + start, 1_700_000_000 + gen, nsec));
         model.note_sync(
             start,
             syncs,

@@ -670,8 +670,13 @@ impl<'c> Model<'c> {
                 _ => (NO_THREAD, (-1, -1, -1)),
             };
             let from = if known { g_name(state) } else { "Undetermined" };
+            // Drawn for every version, so that a scenario renders alike in each.
+            let stack = if matches!(state, GState::Waiting(_)) {
+                self.stack()
+            } else {
+                0
+            };
             if waiting_stack {
-                let stack = self.stack();
                 self.out.no_thread.push(Timed {
                     tick,
                     ty: ev::GO_STATUS_STACK,

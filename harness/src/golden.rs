@@ -3,6 +3,10 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::gostr;
+use crate::raw::RawTrace;
+use crate::spec::WireTable;
+use crate::text::TextStyle;
+use crate::version::Toolchain;
 
 /// What a golden test expects of the parser.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,6 +96,59 @@ impl<'a> GoldenFile<'a> {
     }
 }
 
+/// A SUCCESS golden test file as Go's `testgen` writes them: `-- expect --`, `SUCCESS`,
+/// `-- trace --`, then `trace_text` (raw text form). Each line of `comment` goes before the
+/// first marker, behind `# ` so that none can pass for a marker.
+pub fn write_success_test(comment: &str, trace_text: &str) -> String {
+    let mut out = String::with_capacity(comment.len() + trace_text.len() + 64);
+    for line in comment.lines() {
+        out.push_str("# ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("-- expect --\nSUCCESS\n-- trace --\n");
+    out.push_str(trace_text);
+    if !trace_text.is_empty() && !trace_text.ends_with('\n') {
+        // txtar ends every file with a newline.
+        out.push('\n');
+    }
+    out
+}
+
+/// Go releases that a generated golden file may target, newest first: the newest one whose
+/// text reader knows every event of a trace is the one whose test runner should read it.
+const GOLDEN_READERS: [Toolchain; 5] = [
+    Toolchain::Go1_27,
+    Toolchain::Go1_26,
+    Toolchain::Go1_25,
+    Toolchain::Go1_23,
+    Toolchain::Go1_22,
+];
+
+/// A binary trace as a SUCCESS golden test file in the raw text form of the newest Go
+/// release that reads every one of its events, and that release (named in the file's
+/// comment, before `comment`). (Go 1.25 and later read
+/// no alloc/free events in `go 1.23` traces' text, so those target Go 1.23.)
+pub fn success_test(bytes: &[u8], comment: &str) -> Result<(String, Toolchain)> {
+    let mut first_error = None;
+    for reader in GOLDEN_READERS {
+        match RawTrace::parse(bytes, reader) {
+            Ok(trace) => {
+                let table = WireTable::new(reader, trace.version).unwrap_or_else(WireTable::full);
+                let mut text = String::new();
+                crate::text::write_trace(&mut text, &trace, &table, TextStyle::Go);
+                let comment =
+                    format!("For the golden test runner of {reader}'s internal/trace.\n{comment}");
+                return Ok((write_success_test(&comment, &text), reader));
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| Error::at(ErrorKind::BadHeader, 0)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +163,44 @@ mod tests {
         assert_eq!(ok.expect, Expectation::Success);
         assert!(GoldenFile::parse(b"-- trace --\nx\n").is_err());
         assert!(GoldenFile::parse(b"-- expect --\nMAYBE\n-- trace --\n").is_err());
+    }
+
+    #[test]
+    fn written_success_tests_parse_back() {
+        let text = "Trace Go1.22\nEventBatch gen=1 m=0 time=1 size=1\nStacks\n";
+        let file = write_success_test("made by a test\n-- trace --", text);
+        assert!(file.starts_with("# made by a test\n# -- trace --\n-- expect --\nSUCCESS\n"));
+        let g = GoldenFile::parse(file.as_bytes()).unwrap();
+        assert_eq!(g.expect, Expectation::Success);
+        assert_eq!(g.trace, text.as_bytes());
+        let unterminated = write_success_test("", "Trace Go1.22");
+        assert_eq!(
+            unterminated,
+            "-- expect --\nSUCCESS\n-- trace --\nTrace Go1.22\n"
+        );
+    }
+
+    #[test]
+    fn success_tests_target_the_newest_reader() {
+        use crate::version::Version;
+        // A go 1.23 batch holding one alloc/free Span event: only Go 1.23 reads it.
+        let mut bytes = Version::Go123.header().to_vec();
+        bytes.extend_from_slice(&[1, 1, 1, 1, 5, 128, 1, 1, 1, 1]);
+        let (file, reader) = success_test(&bytes, "").unwrap();
+        assert_eq!(reader, Toolchain::Go1_23);
+        assert!(
+            file.ends_with("Span dt=1 id=1 npages_value=1 kindclass=1\n"),
+            "{file}"
+        );
+        // Without it, the newest release reads it.
+        let mut bytes = Version::Go123.header().to_vec();
+        bytes.extend_from_slice(&[1, 1, 1, 1, 2, 8, 1]);
+        let (file, reader) = success_test(&bytes, "").unwrap();
+        assert_eq!(reader, Toolchain::Go1_27);
+        let tail =
+            "-- trace --\nTrace Go1.23\nEventBatch gen=1 m=1 time=1 size=2\nFrequency freq=1\n";
+        assert!(file.ends_with(tail), "{file}");
+        assert!(success_test(b"go 1.23 trace", "").is_err());
     }
 }
 

@@ -93,21 +93,15 @@ enum Command {
         #[arg(long = "as", value_name = "PROFILE", default_value = "go1.27")]
         profile: String,
     },
-    /// Generate a valid trace from a seed (first slice: scheduling and coroutine events).
-    Gen {
-        /// Trace version: 1.22, 1.23, 1.25 or 1.26.
-        #[arg(long)]
-        version: String,
-        /// Seed; the same seed gives the same bytes on every machine.
-        #[arg(long)]
-        seed: u64,
-        /// Output file.
-        #[arg(short, long)]
-        output: PathBuf,
-        /// Write Go's raw text form instead of binary.
-        #[arg(long)]
-        text: bool,
-    },
+    /// Generate valid traces: one (-o), a folder of them (--count) or a coverage report
+    /// (--coverage).
+    ///
+    /// The config of each trace is the swarm config drawn from its version and seed, or the
+    /// --config file; then every knob flag given overrides its field. The same version,
+    /// seed and options give the same bytes on every machine: `gen --version V --seed N
+    /// [knobs] -o OUT` reproduces any trace of a --count or --coverage run with the same
+    /// knobs.
+    Gen(Box<GenArgs>),
     /// Run Go-format golden `.test` files (files or folders of them).
     Golden {
         /// `.test` files, or folders searched for them.
@@ -154,12 +148,7 @@ fn main() -> ExitCode {
         }
         Command::Check { file, profile } => check(&file, &profile),
         Command::Golden { paths, profile } => golden(&paths, &profile),
-        Command::Gen {
-            version,
-            seed,
-            output,
-            text,
-        } => gen(&version, seed, &output, text),
+        Command::Gen(args) => gen(*args),
         Command::Dump {
             file,
             profile,
@@ -526,25 +515,524 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
     Ok(())
 }
 
-fn gen(version: &str, seed: u64, output: &Path, as_text: bool) -> Result<(), Failure> {
-    let version = trace_harness::Version::parse(version).ok_or_else(|| {
-        Failure::Usage(format!(
-            "unknown version {version:?}: use 1.22, 1.23, 1.25 or 1.26"
-        ))
-    })?;
-    let config = trace_harness::gen::Config::from_seed(version, seed);
-    let bytes = trace_harness::gen::generate(&config, seed);
-    let data = if as_text {
-        let trace = trace_harness::raw::RawTrace::parse(&bytes, Toolchain::writer_of(version))
-            .map_err(Failure::Rejected)?;
-        let table =
-            WireTable::new(Toolchain::writer_of(version), version).unwrap_or_else(WireTable::full);
-        let mut out = String::new();
-        text::write_trace(&mut out, &trace, &table, TextStyle::Go);
-        out.into_bytes()
-    } else {
-        bytes
+/// Options of `gen`.
+#[derive(clap::Args)]
+struct GenArgs {
+    /// Trace version: 1.22, 1.23, 1.25 or 1.26. Overrides a --config file's version. With
+    /// --count or --coverage it may be repeated; there it defaults to all four (or the
+    /// config file's version, if the file names one).
+    #[arg(long = "version", value_name = "V")]
+    versions: Vec<String>,
+    /// Seed. With --count or --coverage: the first seed (default 0), then one up per trace.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output file.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Write Go's raw text form instead of binary (with --count: `.txt` files).
+    #[arg(long)]
+    text: bool,
+    /// Also write the model's expected listing (`trace-harness/events` JSON lines, as `dump
+    /// --format jsonl` prints them for go1.27) to FILE; without FILE, and always with
+    /// --count, beside the trace as `.expect.jsonl`.
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    expect: Option<Option<PathBuf>>,
+    /// Also write a Go golden test file (`SUCCESS`, the trace in raw text form) that Go's
+    /// `internal/trace` test runner reads, to FILE; without FILE, and always with --count,
+    /// beside the trace as `.test`.
+    #[arg(long = "go-test", value_name = "FILE", num_args = 0..=1)]
+    go_test: Option<Option<PathBuf>>,
+    /// Start from this JSON config (fields it lacks take their defaults) instead of the
+    /// config drawn from the seed.
+    #[arg(long, value_name = "FILE.json")]
+    config: Option<PathBuf>,
+    /// Print the resolved config as JSON on standard output.
+    #[arg(long, conflicts_with_all = ["count", "coverage"])]
+    print_config: bool,
+    /// Write N traces per version into --out-dir, named `go1.23-seed000042.trace`.
+    #[arg(long, value_name = "N", requires = "out_dir", conflicts_with_all = ["output", "coverage"])]
+    count: Option<u64>,
+    /// Folder for --count (created if missing).
+    #[arg(long, value_name = "DIR", requires = "count")]
+    out_dir: Option<PathBuf>,
+    /// Generate N traces per version and report which wire event types and state
+    /// transitions they hold; exit 1 unless every event type of every version appeared.
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with_all = ["output", "text", "expect", "go_test"]
+    )]
+    coverage: Option<u64>,
+    #[command(flatten)]
+    knobs: Knobs,
+}
+
+/// Flags that override one field of the config each.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Config knobs (each overrides the seed's or file's value)")]
+struct Knobs {
+    /// Threads (Ms).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Ps (GOMAXPROCS at the start).
+    #[arg(long, value_name = "N")]
+    procs: Option<usize>,
+    /// Goroutines that exist, runnable, when the trace starts.
+    #[arg(long, value_name = "N")]
+    goroutines: Option<usize>,
+    /// Number of generations.
+    #[arg(long, value_name = "N")]
+    generations: Option<u64>,
+    /// Number of the first generation.
+    #[arg(long, value_name = "N")]
+    first_generation: Option<u64>,
+    /// Model steps per generation.
+    #[arg(long, value_name = "N")]
+    steps: Option<usize>,
+    /// Behaviour families, a comma list of: all, none, coroutines, syscalls, cgo, gc,
+    /// annotations, cpu_samples, heap_metrics, procs_change, alloc_free.
+    #[arg(long, value_name = "LIST", value_parser = parse_features)]
+    features: Option<trace_harness::gen::Features>,
+    /// Where batches split: `whole` (one per M per generation) or N (at most N events).
+    #[arg(long, value_name = "whole|N", value_parser = parse_batch_split)]
+    batch_split: Option<trace_harness::gen::BatchSplit>,
+    /// How time advances: spread, ties or large-gaps.
+    #[arg(long, value_name = "POLICY", value_parser = parse_time_policy)]
+    time: Option<trace_harness::gen::TimePolicy>,
+    /// Clock ticks per second.
+    #[arg(long, value_name = "HZ")]
+    frequency: Option<u64>,
+    /// Distinct stacks per generation (0: events carry none).
+    #[arg(long, value_name = "N")]
+    stacks: Option<usize>,
+}
+
+fn parse_features(list: &str) -> Result<trace_harness::gen::Features, String> {
+    trace_harness::gen::Features::parse_list(list)
+}
+
+fn parse_batch_split(value: &str) -> Result<trace_harness::gen::BatchSplit, String> {
+    use trace_harness::gen::BatchSplit;
+    match value {
+        "whole" => Ok(BatchSplit::Whole),
+        n => n
+            .parse()
+            .map(BatchSplit::Every)
+            .map_err(|_| format!("use `whole` or a number of events from 1 to {}", u16::MAX)),
+    }
+}
+
+fn parse_time_policy(value: &str) -> Result<trace_harness::gen::TimePolicy, String> {
+    use trace_harness::gen::TimePolicy;
+    match value {
+        "spread" => Ok(TimePolicy::Spread),
+        "ties" => Ok(TimePolicy::Ties),
+        "large-gaps" | "large_gaps" => Ok(TimePolicy::LargeGaps),
+        _ => Err("use spread, ties or large-gaps".into()),
+    }
+}
+
+impl Knobs {
+    /// Overrides the fields given on the command line.
+    fn apply(&self, config: &mut trace_harness::gen::Config) {
+        fn set<T: Copy>(field: &mut T, value: Option<T>) {
+            if let Some(value) = value {
+                *field = value;
+            }
+        }
+        set(&mut config.threads, self.threads);
+        set(&mut config.procs, self.procs);
+        set(&mut config.goroutines, self.goroutines);
+        set(&mut config.generations, self.generations);
+        set(&mut config.first_generation, self.first_generation);
+        set(&mut config.steps_per_generation, self.steps);
+        set(&mut config.features, self.features);
+        set(&mut config.batch_split, self.batch_split);
+        set(&mut config.time, self.time);
+        set(&mut config.frequency, self.frequency);
+        set(&mut config.stacks, self.stacks);
+    }
+}
+
+/// Where each trace's config comes from: the --config file or the seed, then the knobs.
+struct ConfigSource {
+    /// The --config file's config, and whether the file named a version.
+    file: Option<(trace_harness::gen::Config, bool)>,
+    knobs: Knobs,
+}
+
+impl ConfigSource {
+    fn new(file: Option<&Path>, knobs: Knobs) -> Result<ConfigSource, Failure> {
+        let file = match file {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+                let bad = |e: serde_json::Error| {
+                    Failure::Usage(format!("bad config {}: {e}", path.display()))
+                };
+                let json: serde_json::Value = serde_json::from_str(&text).map_err(bad)?;
+                let names_version = json.get("version").is_some();
+                Some((serde_json::from_value(json).map_err(bad)?, names_version))
+            }
+        };
+        Ok(ConfigSource { file, knobs })
+    }
+
+    /// The validated config of the trace of `version` and `seed`.
+    fn config(
+        &self,
+        version: trace_harness::Version,
+        seed: u64,
+    ) -> Result<trace_harness::gen::Config, Failure> {
+        let mut config = match &self.file {
+            Some((file, _)) => trace_harness::gen::Config {
+                version,
+                ..file.clone()
+            },
+            None => trace_harness::gen::Config::from_seed(version, seed),
+        };
+        self.knobs.apply(&mut config);
+        config
+            .validate()
+            .map_err(|e| Failure::Usage(format!("invalid config: {e}")))?;
+        Ok(config)
+    }
+
+    /// The versions to generate: those named with --version, else the config file's, else
+    /// (`several` allowed) all four.
+    fn versions(
+        &self,
+        named: &[String],
+        several: bool,
+    ) -> Result<Vec<trace_harness::Version>, Failure> {
+        use trace_harness::Version;
+        let mut versions = named
+            .iter()
+            .map(|v| {
+                Version::parse(v)
+                    .filter(|v| Version::V2.contains(v))
+                    .ok_or_else(|| {
+                        Failure::Usage(format!(
+                            "unknown version {v:?}: use 1.22, 1.23, 1.25 or 1.26"
+                        ))
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        versions.sort();
+        versions.dedup();
+        if versions.len() > 1 && !several {
+            return Err(Failure::Usage(
+                "one --version per trace (several only with --count or --coverage)".into(),
+            ));
+        }
+        if versions.is_empty() {
+            versions = match &self.file {
+                Some((config, true)) => vec![config.version],
+                Some((config, false)) if !several => vec![config.version],
+                _ if several => Version::V2.to_vec(),
+                _ => return Err(Failure::Usage("give --version V or --config FILE".into())),
+            };
+        }
+        Ok(versions)
+    }
+}
+
+fn gen(args: GenArgs) -> Result<(), Failure> {
+    let GenArgs {
+        versions,
+        seed,
+        output,
+        text,
+        expect,
+        go_test,
+        config,
+        print_config,
+        count,
+        out_dir,
+        coverage,
+        knobs,
+    } = args;
+    let source = ConfigSource::new(config.as_deref(), knobs)?;
+    if let Some(traces) = coverage {
+        let versions = source.versions(&versions, true)?;
+        return gen_coverage(&source, &versions, seed.unwrap_or(0), traces);
+    }
+    let outputs = GenOutputs {
+        text,
+        expect: expect.is_some(),
+        go_test: go_test.is_some(),
     };
-    std::fs::write(output, data)
-        .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", output.display())))
+    if let (Some(count), Some(dir)) = (count, out_dir) {
+        if let Some(Some(file)) = expect.as_ref().or(go_test.as_ref()) {
+            return Err(Failure::Usage(format!(
+                "with --count, --expect and --go-test take no FILE ({} given): \
+                 their files go beside each trace",
+                file.display()
+            )));
+        }
+        let versions = source.versions(&versions, true)?;
+        return gen_many(&source, &versions, seed.unwrap_or(0), count, &dir, outputs);
+    }
+    let version = source.versions(&versions, false)?[0];
+    let seed = seed.ok_or_else(|| {
+        Failure::Usage("give --seed N (it defaults to 0 only with --count or --coverage)".into())
+    })?;
+    let config = source.config(version, seed)?;
+    // A bare --expect or --go-test puts its file beside the trace.
+    let beside = |flag: &str, file: Option<Option<PathBuf>>, extension: &str| {
+        Ok(match file {
+            None => None,
+            Some(Some(file)) => Some(file),
+            Some(None) => match &output {
+                Some(out) => Some(beside_trace(out, extension)?),
+                None => {
+                    return Err(Failure::Usage(format!(
+                        "{flag} without FILE writes beside -o OUT: give one of them"
+                    )))
+                }
+            },
+        })
+    };
+    let expect = beside("--expect", expect, "expect.jsonl")?;
+    let go_test = beside("--go-test", go_test, "test")?;
+    if print_config {
+        let json = serde_json::to_string_pretty(&config)
+            .map_err(|e| Failure::Usage(format!("cannot print the config: {e}")))?;
+        println!("{json}");
+    }
+    if output.is_none() && expect.is_none() && go_test.is_none() {
+        if print_config {
+            return Ok(());
+        }
+        return Err(Failure::Usage(
+            "nothing to write: give -o OUT (or --expect FILE, --go-test FILE, --print-config)"
+                .into(),
+        ));
+    }
+    let trace = GeneratedTrace::new(&config, seed, outputs)?;
+    if let Some(out) = &output {
+        write_file(out, &trace.data)?;
+    }
+    if let (Some(file), Some(listing)) = (&expect, &trace.listing) {
+        write_file(file, listing.as_bytes())?;
+    }
+    if let (Some(file), Some(test)) = (&go_test, &trace.go_test) {
+        write_file(file, test.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Which files `gen` writes for each trace.
+#[derive(Clone, Copy)]
+struct GenOutputs {
+    /// The text form instead of binary.
+    text: bool,
+    /// The model's listing.
+    expect: bool,
+    /// A Go golden test file.
+    go_test: bool,
+}
+
+/// One generated trace in the forms asked for.
+struct GeneratedTrace {
+    /// The trace file's contents: binary, or the text form.
+    data: Vec<u8>,
+    /// Bytes of the binary trace.
+    size: usize,
+    /// The model's listing, if asked for.
+    listing: Option<String>,
+    /// The Go golden test file, if asked for.
+    go_test: Option<String>,
+}
+
+impl GeneratedTrace {
+    fn new(
+        config: &trace_harness::gen::Config,
+        seed: u64,
+        outputs: GenOutputs,
+    ) -> Result<GeneratedTrace, Failure> {
+        let (bytes, listing) = if outputs.expect {
+            let generated = trace_harness::gen::generate_with_oracle(config, seed);
+            (generated.bytes, Some(generated.listing))
+        } else {
+            (trace_harness::gen::generate(config, seed), None)
+        };
+        let go_test = if outputs.go_test {
+            // The config in the comment makes the file reproducible on its own.
+            let config_json = serde_json::to_string(config)
+                .map_err(|e| Failure::Usage(format!("cannot write the config: {e}")))?;
+            let comment =
+                format!("Generated by trace-harness gen --seed {seed} from config {config_json}");
+            let (test, _) =
+                trace_harness::golden::success_test(&bytes, &comment).map_err(Failure::Rejected)?;
+            Some(test)
+        } else {
+            None
+        };
+        let data = if outputs.text {
+            trace_text(&bytes, config.version)?.into_bytes()
+        } else {
+            bytes.clone()
+        };
+        Ok(GeneratedTrace {
+            data,
+            size: bytes.len(),
+            listing,
+            go_test,
+        })
+    }
+}
+
+/// The trace in the raw text form of the release that writes its version.
+fn trace_text(bytes: &[u8], version: trace_harness::Version) -> Result<String, Failure> {
+    let writer = Toolchain::writer_of(version);
+    let trace = trace_harness::raw::RawTrace::parse(bytes, writer).map_err(Failure::Rejected)?;
+    let table = WireTable::new(writer, version).unwrap_or_else(WireTable::full);
+    let mut out = String::new();
+    text::write_trace(&mut out, &trace, &table, TextStyle::Go);
+    Ok(out)
+}
+
+/// `OUT.suffix` for trace file `OUT`, without its `.trace` or `.txt` extension if it has one
+/// (not [`Path::with_extension`]: `go1.23-seed000042` has a dot but no extension).
+fn beside_trace(out: &Path, suffix: &str) -> Result<PathBuf, Failure> {
+    let name = out
+        .file_name()
+        .ok_or_else(|| Failure::Usage(format!("-o {} names no file", out.display())))?
+        .to_string_lossy();
+    let stem = name
+        .strip_suffix(".trace")
+        .or_else(|| name.strip_suffix(".txt"))
+        .unwrap_or(&name);
+    Ok(out.with_file_name(format!("{stem}.{suffix}")))
+}
+
+fn write_file(path: &Path, data: &[u8]) -> Result<(), Failure> {
+    std::fs::write(path, data)
+        .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))
+}
+
+/// A progress bar on standard error, drawn only when that is a terminal (so logs and
+/// captured output stay clean).
+fn progress_bar(total: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed}]")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    indicatif::ProgressBar::new(total).with_style(style)
+}
+
+/// The `count` seeds from `first` up, or a usage error if they would pass 2^64 - 1.
+fn seed_range(first: u64, count: u64) -> Result<impl Iterator<Item = u64> + Clone, Failure> {
+    if count > 0 && first.checked_add(count - 1).is_none() {
+        return Err(Failure::Usage(format!(
+            "{count} seeds from {first} run past the largest seed"
+        )));
+    }
+    Ok((0..count).map(move |i| first + i))
+}
+
+/// `gen --count`: `count` traces per version into `dir`.
+fn gen_many(
+    source: &ConfigSource,
+    versions: &[trace_harness::Version],
+    first_seed: u64,
+    count: u64,
+    dir: &Path,
+    outputs: GenOutputs,
+) -> Result<(), Failure> {
+    let seeds = seed_range(first_seed, count)?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", dir.display())))?;
+    let started = std::time::Instant::now();
+    let bar = progress_bar(count.saturating_mul(versions.len() as u64));
+    let (mut traces, mut bytes) = (0u64, 0u64);
+    for &version in versions {
+        for seed in seeds.clone() {
+            bar.set_message(format!("go1.{} seed {seed}", version.number()));
+            let config = source.config(version, seed)?;
+            let trace = GeneratedTrace::new(&config, seed, outputs)?;
+            // Not Path::with_extension: the stem's own dot (`go1.23`) is not an extension.
+            let file =
+                |suffix: &str| dir.join(format!("go1.{}-seed{seed:06}.{suffix}", version.number()));
+            let extension = if outputs.text { "txt" } else { "trace" };
+            write_file(&file(extension), &trace.data)?;
+            if let Some(listing) = &trace.listing {
+                write_file(&file("expect.jsonl"), listing.as_bytes())?;
+            }
+            if let Some(test) = &trace.go_test {
+                write_file(&file("test"), test.as_bytes())?;
+            }
+            traces += 1;
+            bytes += trace.size as u64;
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    println!(
+        "gen: {} ({} x {}), {} in {:.2} s, in {}",
+        counted(traces, "trace"),
+        counted(versions.len() as u64, "version"),
+        counted(count, "seed"),
+        counted(bytes, "byte"),
+        started.elapsed().as_secs_f64(),
+        dir.display()
+    );
+    Ok(())
+}
+
+/// `gen --coverage`: `count` traces per version, counted and reported.
+fn gen_coverage(
+    source: &ConfigSource,
+    versions: &[trace_harness::Version],
+    first_seed: u64,
+    count: u64,
+) -> Result<(), Failure> {
+    let seeds = seed_range(first_seed, count)?;
+    let mut coverage = trace_harness::coverage::Coverage::new();
+    let mut unreadable = Vec::new();
+    let bar = progress_bar(count.saturating_mul(versions.len() as u64));
+    for &version in versions {
+        for seed in seeds.clone() {
+            bar.set_message(format!("go1.{} seed {seed}", version.number()));
+            let config = source.config(version, seed)?;
+            let bytes = trace_harness::gen::generate(&config, seed);
+            if let Err(e) = coverage.add_trace(&bytes) {
+                unreadable.push(format!("go1.{} seed {seed}: {e}", version.number()));
+            }
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    let mut out = open_output(None)?;
+    out.write_all(coverage.report(versions).as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(io_failure)?;
+    let mut problems = Vec::new();
+    if !unreadable.is_empty() {
+        problems.push(format!(
+            "{} the reference parser rejected:\n  {}",
+            counted(unreadable.len() as u64, "generated trace"),
+            unreadable.join("\n  ")
+        ));
+    }
+    for &version in versions {
+        let missing = coverage.missing_event_types(version);
+        if !missing.is_empty() {
+            problems.push(format!(
+                "go1.{}: {} never generated: {}",
+                version.number(),
+                counted(missing.len() as u64, "event type"),
+                missing.join(", ")
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Checks(problems.join("\n")))
+    }
 }

@@ -7,7 +7,10 @@ use trace_harness::Version;
 
 fn generator(c: &mut Criterion) {
     let mut group = c.benchmark_group("gen");
-    for (name, features) in [("all-features", Features::ALL), ("scheduling", Features::NONE)] {
+    for (name, features) in [
+        ("all-features", Features::ALL),
+        ("scheduling", Features::NONE),
+    ] {
         let config = Config {
             version: Version::Go126,
             generations: 4,

@@ -539,7 +539,8 @@ struct GenArgs {
     expect: Option<Option<PathBuf>>,
     /// Also write a Go golden test file (`SUCCESS`, the trace in raw text form) that Go's
     /// `internal/trace` test runner reads, to FILE; without FILE, and always with --count,
-    /// beside the trace as `.test`.
+    /// beside the trace as `.test`. Go's text form has no alloc/free experiment events, so
+    /// this turns that feature off (for the trace and listing too).
     #[arg(long = "go-test", value_name = "FILE", num_args = 0..=1)]
     go_test: Option<Option<PathBuf>>,
     /// Start from this JSON config (fields it lacks take their defaults) instead of the
@@ -779,6 +780,9 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
         Failure::Usage("give --seed N (it defaults to 0 only with --count or --coverage)".into())
     })?;
     let config = source.config(version, seed)?;
+    if go_test.is_some() && config.alloc_free() {
+        eprintln!("trace-harness: note: --go-test turns the alloc_free feature off");
+    }
     // A bare --expect or --go-test puts its file beside the trace.
     let beside = |flag: &str, file: Option<Option<PathBuf>>, extension: &str| {
         Ok(match file {
@@ -852,6 +856,13 @@ impl GeneratedTrace {
         seed: u64,
         outputs: GenOutputs,
     ) -> Result<GeneratedTrace, Failure> {
+        // Go's raw text form cannot name experimental events: a trace meant for Go's
+        // golden runner is generated without them.
+        let mut config = config.clone();
+        if outputs.go_test {
+            config.features.alloc_free = false;
+        }
+        let config = &config;
         let (bytes, listing) = if outputs.expect {
             let generated = trace_harness::gen::generate_with_oracle(config, seed);
             (generated.bytes, Some(generated.listing))

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use serde_json::{json, Value as Json};
 
 use crate::raw::RawEvent;
+use crate::records::MAX_BATCH_SIZE;
 use crate::spec::ev;
 use crate::version::{Toolchain, Version};
 
@@ -58,23 +59,48 @@ fn batch(out: &mut Vec<u8>, gen: u64, thread: u64, time: u64, events: &[RawEvent
     out.extend_from_slice(&body);
 }
 
-/// Encodes timed events as one event batch whose time is the first event's tick.
-fn timed_batch(out: &mut Vec<u8>, gen: u64, thread: u64, events: &[Timed]) {
-    let Some(first) = events.first() else {
-        return;
+/// Encodes timed events as event batches of at most `limit` events and at most
+/// [`MAX_BATCH_SIZE`] payload bytes (the runtime's buffer size, which parsers enforce),
+/// each timed from its first event; returns each batch record's bytes.
+fn timed_batches(gen: u64, thread: u64, events: &[Timed], limit: usize) -> Vec<Vec<u8>> {
+    let mut records = Vec::new();
+    let mut body = Vec::new();
+    let (mut base, mut last, mut count) = (0, 0, 0);
+    let mut encoded = Vec::new();
+    let mut flush = |body: &mut Vec<u8>, base: u64| {
+        let mut record = Vec::with_capacity(body.len() + 24);
+        RawEvent::new(ev::EVENT_BATCH, &[gen, thread, base, body.len() as u64]).encode(&mut record);
+        record.append(body);
+        records.push(record);
     };
-    let mut last = first.tick;
-    let raw: Vec<RawEvent<'_>> = events
-        .iter()
-        .map(|e| {
-            let mut args = Vec::with_capacity(e.args.len() + 1);
-            args.push(e.tick - last);
-            args.extend_from_slice(&e.args);
-            last = e.tick;
-            RawEvent::new(e.ty, &args)
-        })
-        .collect();
-    batch(out, gen, thread, first.tick, &raw);
+    for e in events {
+        // Written directly: canonical varints, the hot path of the generator.
+        let encode = |encoded: &mut Vec<u8>, dt: u64| {
+            encoded.clear();
+            encoded.push(e.ty);
+            crate::varint::write(encoded, dt);
+            for &a in e.args() {
+                crate::varint::write(encoded, a);
+            }
+        };
+        if count > 0 {
+            encode(&mut encoded, e.tick - last);
+        }
+        if count == 0 || count == limit || body.len() + encoded.len() > MAX_BATCH_SIZE as usize {
+            if count > 0 {
+                flush(&mut body, base);
+            }
+            (base, count) = (e.tick, 0);
+            encode(&mut encoded, 0);
+        }
+        body.extend_from_slice(&encoded);
+        last = e.tick;
+        count += 1;
+    }
+    if count > 0 {
+        flush(&mut body, base);
+    }
+    records
 }
 
 fn run(config: &Config, seed: u64, oracle: bool) -> Generated {
@@ -175,26 +201,27 @@ fn write_generation(
         BatchSplit::Whole => usize::MAX,
         BatchSplit::Every(n) => usize::from(n.max(1)),
     };
-    let mut queues: Vec<(u64, std::iter::Peekable<std::slice::Chunks<'_, Timed>>)> = g
+    let mut queues: Vec<std::vec::IntoIter<Vec<u8>>> = g
         .batches
         .iter()
         .enumerate()
-        .filter(|(_, events)| !events.is_empty())
-        .map(|(m, events)| (m as u64 + 1, events.chunks(limit).peekable()))
+        .map(|(m, events)| timed_batches(gen, m as u64 + 1, events, limit).into_iter())
+        .filter(|records| records.len() > 0)
         .collect();
     while !queues.is_empty() {
         let i = c.below(queues.len());
-        let (thread, chunks) = &mut queues[i];
-        let chunk = chunks.next().expect("non-empty queue");
-        timed_batch(out, gen, *thread, chunk);
-        if chunks.peek().is_none() {
+        out.extend(queues[i].next().expect("non-empty queue"));
+        if queues[i].len() == 0 {
             drop(queues.swap_remove(i));
         }
     }
-    timed_batch(out, gen, NO_THREAD, &g.no_thread);
-    if !g.samples.is_empty() {
+    for record in timed_batches(gen, NO_THREAD, &g.no_thread, usize::MAX) {
+        out.extend(record);
+    }
+    // CPU samples in batches that stay under the size limit too.
+    for chunk in g.samples.chunks(MAX_BATCH_SIZE as usize / 64) {
         let mut samples = vec![RawEvent::new(ev::CPU_SAMPLES, &[])];
-        samples.extend(g.samples.iter().map(|s| RawEvent::new(ev::CPU_SAMPLE, s)));
+        samples.extend(chunk.iter().map(|s| RawEvent::new(ev::CPU_SAMPLE, s)));
         batch(out, gen, NO_THREAD, start, &samples);
     }
     if config.alloc_free() {
@@ -279,6 +306,29 @@ mod tests {
             .filter(|e| e.ty == ev::END_OF_GENERATION)
             .count();
         assert_eq!(ends, 3);
+    }
+
+    #[test]
+    fn batches_stay_under_the_runtime_buffer_size() {
+        let config = Config {
+            version: Version::Go123,
+            threads: 1,
+            generations: 1,
+            steps_per_generation: 30_000,
+            ..Config::default()
+        };
+        let bytes = generate(&config, 3);
+        let trace = crate::raw::RawTrace::parse(&bytes, Toolchain::Go1_23).unwrap();
+        let sizes: Vec<u64> = trace
+            .events
+            .iter()
+            .filter(|e| e.ty == ev::EVENT_BATCH)
+            .map(|e| e.args[3])
+            .collect();
+        assert!(sizes.iter().all(|&s| s <= MAX_BATCH_SIZE), "{sizes:?}");
+        assert!(sizes.iter().filter(|&&s| s > MAX_BATCH_SIZE / 2).count() >= 2);
+        let events = crate::order::EventReader::new(&bytes[..], Toolchain::Go1_23).unwrap();
+        assert!(events.into_iter().all(|e| e.is_ok()));
     }
 
     #[test]

@@ -106,10 +106,6 @@ impl Chooser {
         self.0.below(n) == 0
     }
 
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-
     fn in_range(&mut self, r: std::ops::RangeInclusive<u64>) -> u64 {
         r.start() + self.0.below(r.end() - r.start() + 1)
     }
@@ -237,12 +233,159 @@ enum Action {
     AllocFree(usize),
 }
 
-/// A timed wire event: tick, type, arguments after `dt`.
-#[derive(Clone, Debug)]
+/// Goroutines by id: ids are handed out in order from 1, so a vector indexed by id
+/// (`None`: not created yet, or gone) replaces a map on the hot path.
+struct Goroutines(Vec<Option<G>>);
+
+impl Goroutines {
+    fn get_mut(&mut self, id: &u64) -> Option<&mut G> {
+        self.0.get_mut(*id as usize)?.as_mut()
+    }
+
+    fn insert(&mut self, id: u64, g: G) {
+        let i = id as usize;
+        if self.0.len() <= i {
+            self.0.resize_with(i + 1, || None);
+        }
+        self.0[i] = Some(g);
+    }
+
+    fn remove(&mut self, id: &u64) -> Option<G> {
+        self.0.get_mut(*id as usize)?.take()
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut G> {
+        self.0.iter_mut().flatten()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u64, &G)> {
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(id, g)| Some((id as u64, g.as_ref()?)))
+    }
+}
+
+impl std::ops::Index<&u64> for Goroutines {
+    type Output = G;
+
+    fn index(&self, id: &u64) -> &G {
+        self.0[*id as usize].as_ref().expect("a live goroutine")
+    }
+}
+
+/// An action as offered, before its target is drawn from a pool.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Plain(Action),
+    ProcStart,
+    GoStart,
+    GoUnblock,
+    SwitchToParked,
+    PullLoop,
+    TaskEnd,
+    ProcSteal,
+}
+
+/// Action families, as indexes into the buffer `actions` fills.
+const SCHED: usize = 0;
+const CORO: usize = 1;
+const SYSCALLS: usize = 2;
+const GC: usize = 3;
+const ANNOTATIONS: usize = 4;
+const METRICS: usize = 5;
+const SAMPLES: usize = 6;
+const ALLOC: usize = 7;
+
+/// The action kinds of one family valid on an M (never more than eight).
+#[derive(Clone, Copy)]
+struct Family {
+    kinds: [Kind; 8],
+    len: usize,
+}
+
+impl Default for Family {
+    fn default() -> Family {
+        Family {
+            kinds: [Kind::GoStart; 8],
+            len: 0,
+        }
+    }
+}
+
+impl Family {
+    fn push(&mut self, kind: Kind) {
+        debug_assert!(self.len < self.kinds.len(), "family overflow");
+        if let Some(slot) = self.kinds.get_mut(self.len) {
+            *slot = kind;
+            self.len += 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// A set of ids with O(1) insert, remove and uniform random pick; its order depends only
+/// on the sequence of operations, so picks are deterministic.
+#[derive(Default)]
+struct Pool {
+    items: Vec<u64>,
+    index: std::collections::HashMap<u64, usize>,
+}
+
+impl Pool {
+    fn insert(&mut self, id: u64) {
+        if let std::collections::hash_map::Entry::Vacant(e) = self.index.entry(id) {
+            e.insert(self.items.len());
+            self.items.push(id);
+        }
+    }
+
+    fn remove(&mut self, id: u64) {
+        if let Some(i) = self.index.remove(&id) {
+            self.items.swap_remove(i);
+            if let Some(&moved) = self.items.get(i) {
+                self.index.insert(moved, i);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    fn pick(&self, c: &mut Chooser) -> Option<u64> {
+        (!self.items.is_empty()).then(|| self.items[c.below(self.items.len())])
+    }
+}
+
+/// A timed wire event: tick, type, arguments after `dt` (at most four).
+#[derive(Clone, Copy, Debug)]
 pub(super) struct Timed {
     pub tick: u64,
     pub ty: EventType,
-    pub args: Vec<u64>,
+    args: [u64; 4],
+    nargs: u8,
+}
+
+impl Timed {
+    fn new(tick: u64, ty: EventType, args: &[u64]) -> Timed {
+        let mut inline = [0; 4];
+        inline[..args.len()].copy_from_slice(args);
+        Timed {
+            tick,
+            ty,
+            args: inline,
+            nargs: args.len() as u8,
+        }
+    }
+
+    /// The arguments after `dt`.
+    pub fn args(&self) -> &[u64] {
+        &self.args[..usize::from(self.nargs)]
+    }
 }
 
 /// An oracle entry: a high-level event without its time, and the tick it happened at.
@@ -278,9 +421,17 @@ pub(super) struct Model<'c> {
     c: Chooser,
     ms: Vec<M>,
     ps: Vec<P>,
-    gs: BTreeMap<u64, G>,
+    gs: Goroutines,
     next_g: u64,
     tasks: BTreeMap<u64, (u64, u64)>,
+    task_ids: Pool,
+    /// The buffer `actions` fills, kept between steps.
+    families: Option<Box<[Family; 8]>>,
+    runnable: Pool,
+    blocked: Pool,
+    parked: Pool,
+    idle_ps: Pool,
+    syscall_ps: Pool,
     next_task: u64,
     gc_seq: u64,
     gc_running: bool,
@@ -324,7 +475,7 @@ impl<'c> Model<'c> {
     pub fn new(config: &'c Config, seed: u64, oracle: bool) -> Model<'c> {
         let threads = config.threads.max(1);
         let procs = config.procs.max(1);
-        Model {
+        let mut model = Model {
             config,
             c: Chooser(SplitMix64(seed)),
             ms: vec![M::default(); threads],
@@ -337,11 +488,23 @@ impl<'c> Model<'c> {
                 };
                 procs
             ],
-            gs: (1..=config.goroutines as u64)
-                .map(|id| (id, G::new(GState::Runnable, false, false)))
-                .collect(),
+            gs: Goroutines(
+                std::iter::once(None)
+                    .chain(
+                        (1..=config.goroutines)
+                            .map(|_| Some(G::new(GState::Runnable, false, false))),
+                    )
+                    .collect(),
+            ),
             next_g: config.goroutines as u64 + 1,
             tasks: BTreeMap::new(),
+            task_ids: Pool::default(),
+            families: None,
+            runnable: Pool::default(),
+            blocked: Pool::default(),
+            parked: Pool::default(),
+            idle_ps: Pool::default(),
+            syscall_ps: Pool::default(),
             next_task: 1,
             gc_seq: 0,
             gc_running: false,
@@ -361,7 +524,14 @@ impl<'c> Model<'c> {
             events: 0,
             longest_chain: 0,
             chain: 0,
+        };
+        for id in 1..=config.goroutines as u64 {
+            model.runnable.insert(id);
         }
+        for p in 0..procs {
+            model.idle_ps.insert(p as u64);
+        }
+        model
     }
 
     pub fn chooser(&mut self) -> &mut Chooser {
@@ -398,11 +568,7 @@ impl<'c> Model<'c> {
     /// Writes a timed event on M `m` and returns its tick.
     fn emit(&mut self, m: usize, ty: EventType, args: &[u64]) -> u64 {
         let tick = self.tick(Some(m));
-        self.out.batches[m].push(Timed {
-            tick,
-            ty,
-            args: args.to_vec(),
-        });
+        self.out.batches[m].push(Timed::new(tick, ty, args));
         self.events += 1;
         if !matches!(ty, ev::GO_SWITCH | ev::GO_SWITCH_DESTROY) {
             self.chain = 0;
@@ -411,10 +577,17 @@ impl<'c> Model<'c> {
     }
 
     /// Notes a high-level event at `tick` with context `ctx`.
-    fn note(&mut self, tick: u64, ctx: (i64, i64, i64), kind: &str, fields: Json) {
-        let Some(notes) = &mut self.notes else {
+    fn note(
+        &mut self,
+        tick: u64,
+        ctx: (i64, i64, i64),
+        kind: &str,
+        fields: impl FnOnce(&Self) -> Json,
+    ) {
+        if self.notes.is_none() {
             return;
-        };
+        }
+        let fields = fields(self);
         let mut event = Map::new();
         event.insert("m".into(), json!(ctx.0));
         event.insert("p".into(), json!(ctx.1));
@@ -423,7 +596,9 @@ impl<'c> Model<'c> {
         if let Json::Object(fields) = fields {
             event.extend(fields);
         }
-        notes.push(Note { tick, event });
+        if let Some(notes) = &mut self.notes {
+            notes.push(Note { tick, event });
+        }
     }
 
     fn frames_json(&self, stack: u64) -> Json {
@@ -475,17 +650,21 @@ impl<'c> Model<'c> {
         if own_stack != 0 {
             f["stack"] = self.frames_json(own_stack);
         }
-        self.note(tick, ctx, "StateTransition", f);
+        self.note(tick, ctx, "StateTransition", |_| f);
     }
 
     fn note_p(&mut self, tick: u64, ctx: (i64, i64, i64), p: usize, from: &str, to: &str) {
-        let f = json!({
-            "resource": {"kind": "proc", "id": p},
-            "from": from,
-            "to": to,
-            "reason": "",
+        if self.notes.is_none() {
+            return;
+        }
+        self.note(tick, ctx, "StateTransition", |_| {
+            json!({
+                "resource": {"kind": "proc", "id": p},
+                "from": from,
+                "to": to,
+                "reason": "",
+            })
         });
-        self.note(tick, ctx, "StateTransition", f);
     }
 
     fn with_stack(&self, mut f: Json, stack: u64) -> Json {
@@ -495,12 +674,21 @@ impl<'c> Model<'c> {
         f
     }
 
-    fn note_range(&mut self, tick: u64, ctx: (i64, i64, i64), kind: &str, name: &str, scope: Json) {
-        let mut f = json!({"name": name, "scope": scope});
-        if kind == "RangeEnd" {
-            f["attributes"] = json!([]);
-        }
-        self.note(tick, ctx, kind, f);
+    fn note_range(
+        &mut self,
+        tick: u64,
+        ctx: (i64, i64, i64),
+        kind: &str,
+        name: &str,
+        scope: Scope,
+    ) {
+        self.note(tick, ctx, kind, |_| {
+            let mut f = json!({"name": name, "scope": scope.json()});
+            if kind == "RangeEnd" {
+                f["attributes"] = json!([]);
+            }
+            f
+        });
     }
 
     fn next_seq(&mut self, g: u64) -> u64 {
@@ -538,7 +726,7 @@ impl<'c> Model<'c> {
         if assist {
             let ctx = self.ctx(m);
             let tick = self.emit(m, ev::GC_MARK_ASSIST_ACTIVE, &[g]);
-            self.note_range(tick, ctx, "RangeActive", "GC mark assist", gscope(g));
+            self.note_range(tick, ctx, "RangeActive", "GC mark assist", Scope::G(g));
         }
     }
 
@@ -574,7 +762,13 @@ impl<'c> Model<'c> {
             if self.ps[p].sweeping {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_SWEEP_ACTIVE, &[p as u64]);
-                self.note_range(tick, ctx, "RangeActive", "GC incremental sweep", pscope(p));
+                self.note_range(
+                    tick,
+                    ctx,
+                    "RangeActive",
+                    "GC incremental sweep",
+                    Scope::P(p),
+                );
             }
         }
         if self.gc_running {
@@ -598,7 +792,7 @@ impl<'c> Model<'c> {
                     ctx,
                     "RangeActive",
                     "GC concurrent mark phase",
-                    Json::Null,
+                    Scope::None,
                 );
             }
         }
@@ -638,7 +832,7 @@ impl<'c> Model<'c> {
                 tick,
                 ctx,
                 "Experimental",
-                json!({"name": spec.name, "args": named}),
+                |_| json!({"name": spec.name, "args": named}),
             );
         }
     }
@@ -651,7 +845,7 @@ impl<'c> Model<'c> {
             .gs
             .iter()
             .filter(|(_, g)| !g.mentioned)
-            .map(|(&id, g)| (id, g.state))
+            .map(|(id, g)| (id, g.state))
             .collect();
         for (id, state) in unmentioned {
             if let GState::Running(m) = state {
@@ -659,8 +853,7 @@ impl<'c> Model<'c> {
                 continue;
             }
             let g = &self.gs[&id];
-            let (from, known, assist) = (g.known, g.known, g.mark_assist);
-            let _ = from;
+            let (known, assist) = (g.known, g.mark_assist);
             let tick = self.tick(None);
             let waiting_stack =
                 matches!(state, GState::Waiting(_)) && self.config.version >= Version::Go123;
@@ -677,19 +870,19 @@ impl<'c> Model<'c> {
                 0
             };
             if waiting_stack {
-                self.out.no_thread.push(Timed {
+                self.out.no_thread.push(Timed::new(
                     tick,
-                    ty: ev::GO_STATUS_STACK,
-                    args: vec![id, thread_arg, g_wire(state), stack],
-                });
+                    ev::GO_STATUS_STACK,
+                    &[id, thread_arg, g_wire(state), stack],
+                ));
                 let transition = (stack != 0).then_some(stack);
                 self.note_g(tick, ctx, id, from, g_name(state), 0, transition, stack);
             } else {
-                self.out.no_thread.push(Timed {
+                self.out.no_thread.push(Timed::new(
                     tick,
-                    ty: ev::GO_STATUS,
-                    args: vec![id, thread_arg, g_wire(state)],
-                });
+                    ev::GO_STATUS,
+                    &[id, thread_arg, g_wire(state)],
+                ));
                 self.note_g(tick, ctx, id, from, g_name(state), 0, None, 0);
             }
             self.events += 1;
@@ -698,18 +891,16 @@ impl<'c> Model<'c> {
             g.known = true;
             if assist {
                 let tick = self.tick(None);
-                self.out.no_thread.push(Timed {
-                    tick,
-                    ty: ev::GC_MARK_ASSIST_ACTIVE,
-                    args: vec![id],
-                });
+                self.out
+                    .no_thread
+                    .push(Timed::new(tick, ev::GC_MARK_ASSIST_ACTIVE, &[id]));
                 self.events += 1;
                 self.note_range(
                     tick,
                     (-1, -1, -1),
                     "RangeActive",
                     "GC mark assist",
-                    gscope(id),
+                    Scope::G(id),
                 );
             }
         }
@@ -731,7 +922,7 @@ impl<'c> Model<'c> {
         if let Some(clock) = clock {
             f["clock"] = clock;
         }
-        self.note(tick, (-1, -1, -1), "Sync", f);
+        self.note(tick, (-1, -1, -1), "Sync", |_| f);
     }
 
     /// Takes the oracle's notes so far.
@@ -742,186 +933,240 @@ impl<'c> Model<'c> {
             .unwrap_or_default()
     }
 
-    /// One step: picks a family of actions, then one action of it.
+    /// One step: picks an M, one family of the actions valid on it, then one action of
+    /// that family; tries the other Ms if the first has nothing to do.
     pub fn step(&mut self) {
-        let families = self.actions();
-        let non_empty: Vec<&Vec<Action>> = families.iter().filter(|f| !f.is_empty()).collect();
-        if non_empty.is_empty() {
+        let threads = self.ms.len();
+        let first = self.c.below(threads);
+        for k in 0..threads {
+            let m = (first + k) % threads;
+            let mut families = self.families.take().unwrap_or_default();
+            self.actions(m, &mut families);
+            let non_empty = families.iter().filter(|f| !f.is_empty()).count();
+            if non_empty == 0 {
+                self.families = Some(families);
+                continue;
+            }
+            let pick = self.c.below(non_empty);
+            let family = families
+                .iter()
+                .filter(|f| !f.is_empty())
+                .nth(pick)
+                .expect("counted");
+            let kind = family.kinds[self.c.below(family.len)];
+            self.families = Some(families);
+            if let Some(action) = self.resolve(m, kind) {
+                self.apply(action);
+            }
             return;
         }
-        let family = non_empty[self.c.below(non_empty.len())];
-        let action = family[self.c.below(family.len())];
-        self.apply(action);
     }
 
-    /// The valid actions, grouped in families so that one with many candidates (say, a
-    /// GoUnblock per waiting G) does not crowd out the rest.
-    fn actions(&self) -> Vec<Vec<Action>> {
+    /// Completes an action kind with a target drawn from the pools.
+    fn resolve(&mut self, m: usize, kind: Kind) -> Option<Action> {
+        Some(match kind {
+            Kind::Plain(action) => action,
+            Kind::ProcStart => Action::ProcStart(m, self.idle_ps.pick(&mut self.c)? as usize),
+            Kind::GoStart => Action::GoStart(m, self.runnable.pick(&mut self.c)?),
+            Kind::GoUnblock => Action::GoUnblock(m, self.blocked.pick(&mut self.c)?),
+            Kind::SwitchToParked => Action::GoSwitch(m, self.parked.pick(&mut self.c)?, false),
+            Kind::PullLoop => Action::PullLoop(m, self.parked.pick(&mut self.c)?),
+            Kind::TaskEnd => Action::TaskEnd(m, self.task_ids.pick(&mut self.c)?),
+            Kind::ProcSteal => {
+                let p = self.syscall_ps.pick(&mut self.c)? as usize;
+                // Not the P of the M's own syscall.
+                (self.ms[m].p != Some(p)).then_some(Action::ProcSteal(m, p))?
+            }
+        })
+    }
+
+    /// The kinds of action valid on M `m`, grouped in families so that one family with
+    /// many members does not crowd out the rest; targets come later, from the pools.
+    fn actions(&self, m: usize, fam: &mut [Family; 8]) {
+        for f in fam.iter_mut() {
+            f.len = 0;
+        }
         let f = &self.config.features;
         let coroutines = self.config.coroutines();
-        let mut sched = Vec::new();
-        let mut coro = Vec::new();
-        let mut syscalls = Vec::new();
-        let mut gc = Vec::new();
-        let mut annotations = Vec::new();
-        let mut metrics = Vec::new();
-        let mut samples = Vec::new();
-        let mut alloc = Vec::new();
-        let parked: Vec<u64> = self
-            .gs
-            .iter()
-            .filter(|(_, g)| g.state == GState::Waiting(Wait::Parked))
-            .map(|(&id, _)| id)
-            .collect();
-        for (m, ms) in self.ms.iter().enumerate() {
-            if f.cpu_samples {
-                samples.push(Action::CpuSample(m));
-            }
-            if self.config.alloc_free() {
-                alloc.push(Action::AllocFree(m));
-            }
-            let p_syscall =
-                ms.p.is_some_and(|p| matches!(self.ps[p].state, PState::Syscall(_)));
-            if ms.p.is_none() {
-                for (p, st) in self.ps.iter().enumerate() {
-                    if st.state == PState::Idle {
-                        sched.push(Action::ProcStart(m, p));
-                    }
+        let ms = self.ms[m];
+        if f.cpu_samples {
+            fam[SAMPLES].push(Kind::Plain(Action::CpuSample(m)));
+        }
+        if self.config.alloc_free() {
+            fam[ALLOC].push(Kind::Plain(Action::AllocFree(m)));
+        }
+        let p_syscall =
+            ms.p.is_some_and(|p| matches!(self.ps[p].state, PState::Syscall(_)));
+        if ms.p.is_none() && !self.idle_ps.is_empty() {
+            fam[SCHED].push(Kind::ProcStart);
+        }
+        // Sysmon-style steals: any M may take a P whose owner sits in a syscall.
+        if f.syscalls && !self.syscall_ps.is_empty() {
+            fam[SYSCALLS].push(Kind::ProcSteal);
+        }
+        let Some(cur) = ms.g else {
+            let Some(p) = ms.p else {
+                if f.cgo {
+                    fam[SYSCALLS].push(Kind::Plain(Action::CgoCreate(m)));
                 }
-            }
-            // Sysmon-style steals: any M may take a P whose owner sits in a syscall.
-            if f.syscalls {
-                for (p, st) in self.ps.iter().enumerate() {
-                    if matches!(st.state, PState::Syscall(owner) if owner != m) {
-                        syscalls.push(Action::ProcSteal(m, p));
-                    }
-                }
-            }
-            let Some(cur) = ms.g else {
-                if ms.p.is_none() {
-                    if f.cgo {
-                        syscalls.push(Action::CgoCreate(m));
-                    }
-                    continue;
-                }
-                // An M with a P and no G.
-                let p = ms.p.expect("checked");
-                if self.ps[p].sweeping {
-                    gc.push(Action::SweepEnd(m));
-                    continue;
-                }
-                sched.push(Action::ProcStop(m));
-                for (&id, g) in &self.gs {
-                    match g.state {
-                        GState::Runnable => sched.push(Action::GoStart(m, id)),
-                        GState::Waiting(Wait::Blocked) => sched.push(Action::GoUnblock(m, id)),
-                        _ => {}
-                    }
-                }
-                if f.gc {
-                    gc.push(Action::SweepBegin(m));
-                }
-                if f.heap_metrics {
-                    metrics.push(Action::HeapMetric(m));
-                }
-                continue;
+                return;
             };
-            let g = &self.gs[&cur];
-            if let GState::Syscall(_) = g.state {
-                if p_syscall {
-                    syscalls.push(Action::SyscallEnd(m));
-                } else {
-                    syscalls.push(Action::SyscallEndBlocked(m));
-                    // GoDestroySyscall on an M holding a P would abandon that P.
-                    if ms.p.is_none() && g.may_exit() && !g.coroutine {
-                        syscalls.push(Action::CgoDestroy(m));
-                    }
-                }
-                continue;
-            }
-            // A running G: its M holds a P.
-            let p = ms.p.expect("a running G's M holds a P");
-            if let Some(_kind) = g.stw {
-                gc.push(Action::StwEnd(m));
-                continue;
-            }
+            // An M with a P and no G.
             if self.ps[p].sweeping {
-                gc.push(Action::SweepEnd(m));
-                continue;
+                fam[GC].push(Kind::Plain(Action::SweepEnd(m)));
+                return;
             }
-            sched.push(Action::GoBlock(m));
-            sched.push(Action::GoStop(m));
-            sched.push(Action::GoCreate(m));
-            for (&id, other) in &self.gs {
-                if other.state == GState::Waiting(Wait::Blocked) {
-                    sched.push(Action::GoUnblock(m, id));
-                }
+            fam[SCHED].push(Kind::Plain(Action::ProcStop(m)));
+            if !self.runnable.is_empty() {
+                fam[SCHED].push(Kind::GoStart);
             }
-            if g.mark_assist {
-                gc.push(Action::AssistEnd(m));
-            }
-            if g.may_exit() && !g.coroutine {
-                sched.push(Action::GoDestroy(m));
-            }
-            if coroutines {
-                coro.push(Action::GoCreateBlocked(m));
-                for &co in &parked {
-                    coro.push(Action::GoSwitch(m, co, false));
-                    coro.push(Action::PullLoop(m, co));
-                }
-                if let Some(caller) = g.caller {
-                    coro.push(Action::GoSwitch(m, caller, false));
-                    if g.may_exit() {
-                        coro.push(Action::GoSwitch(m, caller, true));
-                    }
-                }
-            }
-            if g.mark_assist {
-                // Assists do not nest with the other ranges in this model.
-                continue;
-            }
-            if f.syscalls {
-                syscalls.push(Action::SyscallBegin(m));
+            if !self.blocked.is_empty() {
+                fam[SCHED].push(Kind::GoUnblock);
             }
             if f.gc {
-                if self.gc_running {
-                    gc.push(Action::GcEnd(m));
-                    gc.push(Action::AssistBegin(m));
-                } else {
-                    gc.push(Action::GcBegin(m));
-                }
-                gc.push(Action::StwBegin(m));
-                gc.push(Action::SweepBegin(m));
-            }
-            if f.annotations {
-                annotations.push(Action::TaskBegin(m));
-                for &task in self.tasks.keys() {
-                    annotations.push(Action::TaskEnd(m, task));
-                }
-                annotations.push(Action::RegionBegin(m));
-                if !g.regions.is_empty() {
-                    annotations.push(Action::RegionEnd(m));
-                }
-                annotations.push(Action::Log(m));
-                annotations.push(Action::Label(m));
+                fam[GC].push(Kind::Plain(Action::SweepBegin(m)));
             }
             if f.heap_metrics {
-                metrics.push(Action::HeapMetric(m));
+                fam[METRICS].push(Kind::Plain(Action::HeapMetric(m)));
             }
-            if f.procs_change {
-                metrics.push(Action::ProcsChange(m));
+            return;
+        };
+        let g = &self.gs[&cur];
+        if let GState::Syscall(_) = g.state {
+            if p_syscall {
+                fam[SYSCALLS].push(Kind::Plain(Action::SyscallEnd(m)));
+            } else {
+                fam[SYSCALLS].push(Kind::Plain(Action::SyscallEndBlocked(m)));
+                // GoDestroySyscall on an M holding a P would abandon that P.
+                if ms.p.is_none() && g.may_exit() && !g.coroutine {
+                    fam[SYSCALLS].push(Kind::Plain(Action::CgoDestroy(m)));
+                }
+            }
+            return;
+        }
+        // A running G: its M holds a P.
+        let p = ms.p.expect("a running G's M holds a P");
+        if g.stw.is_some() {
+            fam[GC].push(Kind::Plain(Action::StwEnd(m)));
+            return;
+        }
+        if self.ps[p].sweeping {
+            fam[GC].push(Kind::Plain(Action::SweepEnd(m)));
+            return;
+        }
+        fam[SCHED].push(Kind::Plain(Action::GoBlock(m)));
+        fam[SCHED].push(Kind::Plain(Action::GoStop(m)));
+        fam[SCHED].push(Kind::Plain(Action::GoCreate(m)));
+        if !self.blocked.is_empty() {
+            fam[SCHED].push(Kind::GoUnblock);
+        }
+        if g.mark_assist {
+            fam[GC].push(Kind::Plain(Action::AssistEnd(m)));
+        }
+        if g.may_exit() && !g.coroutine {
+            fam[SCHED].push(Kind::Plain(Action::GoDestroy(m)));
+        }
+        if coroutines {
+            fam[CORO].push(Kind::Plain(Action::GoCreateBlocked(m)));
+            if !self.parked.is_empty() {
+                fam[CORO].push(Kind::SwitchToParked);
+                fam[CORO].push(Kind::PullLoop);
+            }
+            if let Some(caller) = g.caller {
+                fam[CORO].push(Kind::Plain(Action::GoSwitch(m, caller, false)));
+                if g.may_exit() {
+                    fam[CORO].push(Kind::Plain(Action::GoSwitch(m, caller, true)));
+                }
             }
         }
-        vec![
-            sched,
-            coro,
-            syscalls,
-            gc,
-            annotations,
-            metrics,
-            samples,
-            alloc,
-        ]
+        if g.mark_assist {
+            // Assists do not nest with the other ranges in this model.
+            return;
+        }
+        if f.syscalls {
+            fam[SYSCALLS].push(Kind::Plain(Action::SyscallBegin(m)));
+        }
+        if f.gc {
+            if self.gc_running {
+                fam[GC].push(Kind::Plain(Action::GcEnd(m)));
+                fam[GC].push(Kind::Plain(Action::AssistBegin(m)));
+            } else {
+                fam[GC].push(Kind::Plain(Action::GcBegin(m)));
+            }
+            fam[GC].push(Kind::Plain(Action::StwBegin(m)));
+            fam[GC].push(Kind::Plain(Action::SweepBegin(m)));
+        }
+        if f.annotations {
+            fam[ANNOTATIONS].push(Kind::Plain(Action::TaskBegin(m)));
+            if !self.task_ids.is_empty() {
+                fam[ANNOTATIONS].push(Kind::TaskEnd);
+            }
+            fam[ANNOTATIONS].push(Kind::Plain(Action::RegionBegin(m)));
+            if !g.regions.is_empty() {
+                fam[ANNOTATIONS].push(Kind::Plain(Action::RegionEnd(m)));
+            }
+            fam[ANNOTATIONS].push(Kind::Plain(Action::Log(m)));
+            fam[ANNOTATIONS].push(Kind::Plain(Action::Label(m)));
+        }
+        if f.heap_metrics {
+            fam[METRICS].push(Kind::Plain(Action::HeapMetric(m)));
+        }
+        if f.procs_change {
+            fam[METRICS].push(Kind::Plain(Action::ProcsChange(m)));
+        }
+    }
+
+    /// Sets goroutine `id`'s state, keeping the pools of candidates in step.
+    fn set_g(&mut self, id: u64, state: GState) {
+        let g = self.gs.get_mut(&id).expect("known G");
+        let old = std::mem::replace(&mut g.state, state);
+        if let Some(pool) = self.pool_of(old) {
+            pool.remove(id);
+        }
+        if let Some(pool) = self.pool_of(state) {
+            pool.insert(id);
+        }
+    }
+
+    fn add_g(&mut self, id: u64, g: G) {
+        let state = g.state;
+        self.gs.insert(id, g);
+        if let Some(pool) = self.pool_of(state) {
+            pool.insert(id);
+        }
+    }
+
+    fn remove_g(&mut self, id: u64) {
+        let g = self.gs.remove(&id).expect("known G");
+        if let Some(pool) = self.pool_of(g.state) {
+            pool.remove(id);
+        }
+    }
+
+    fn pool_of(&mut self, state: GState) -> Option<&mut Pool> {
+        match state {
+            GState::Runnable => Some(&mut self.runnable),
+            GState::Waiting(Wait::Blocked) => Some(&mut self.blocked),
+            GState::Waiting(Wait::Parked) => Some(&mut self.parked),
+            _ => None,
+        }
+    }
+
+    /// Sets P `p`'s state, keeping the idle and in-syscall pools in step.
+    fn set_p(&mut self, p: usize, state: PState) {
+        let old = std::mem::replace(&mut self.ps[p].state, state);
+        for (s, present) in [(old, false), (state, true)] {
+            let pool = match s {
+                PState::Idle => &mut self.idle_ps,
+                PState::Syscall(_) => &mut self.syscall_ps,
+                PState::Running(_) => continue,
+            };
+            if present {
+                pool.insert(p as u64);
+            } else {
+                pool.remove(p as u64);
+            }
+        }
     }
 
     fn apply(&mut self, action: Action) {
@@ -931,7 +1176,7 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::PROC_START, &[p as u64, seq]);
                 self.note_p(tick, ctx, p, "Idle", "Running");
-                self.ps[p].state = PState::Running(m);
+                self.set_p(p, PState::Running(m));
                 self.ms[m].p = Some(p);
             }
             Action::ProcStop(m) => {
@@ -939,7 +1184,7 @@ impl<'c> Model<'c> {
                 let tick = self.emit(m, ev::PROC_STOP, &[]);
                 let p = self.ms[m].p.take().expect("M holds a P");
                 self.note_p(tick, ctx, p, "Running", "Idle");
-                self.ps[p].state = PState::Idle;
+                self.set_p(p, PState::Idle);
             }
             Action::GoStart(m, g) => {
                 self.status(m, g);
@@ -947,7 +1192,7 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_START, &[g, seq]);
                 self.note_g(tick, ctx, g, "Runnable", "Running", 0, None, 0);
-                self.gs.get_mut(&g).expect("known G").state = GState::Running(m);
+                self.set_g(g, GState::Running(m));
                 self.ms[m].g = Some(g);
             }
             Action::GoCreate(m) | Action::GoCreateBlocked(m) => {
@@ -968,7 +1213,7 @@ impl<'c> Model<'c> {
                 self.note_g(tick, ctx, new, "NotExist", to, 0, Some(new_stack), stack);
                 let mut g = G::new(state, true, true);
                 g.coroutine = blocked;
-                self.gs.insert(new, g);
+                self.add_g(new, g);
             }
             Action::GoBlock(m) | Action::GoStop(m) => {
                 let cur = self.current_status(m);
@@ -994,7 +1239,7 @@ impl<'c> Model<'c> {
                     transition,
                     stack,
                 );
-                self.gs.get_mut(&cur).expect("known G").state = state;
+                self.set_g(cur, state);
                 self.ms[m].g = None;
             }
             Action::GoUnblock(m, g) => {
@@ -1007,7 +1252,7 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_UNBLOCK, &[g, seq, stack]);
                 self.note_g(tick, ctx, g, "Waiting", "Runnable", 0, None, stack);
-                self.gs.get_mut(&g).expect("known G").state = GState::Runnable;
+                self.set_g(g, GState::Runnable);
             }
             Action::GoDestroy(m) => {
                 let cur = self.ms[m].g.expect("running G");
@@ -1015,7 +1260,7 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_DESTROY, &[]);
                 self.note_g(tick, ctx, cur, "Running", "NotExist", 0, None, 0);
-                self.gs.remove(&cur);
+                self.remove_g(cur);
                 self.ms[m].g = None;
             }
             Action::GoSwitch(m, next, destroy) => self.switch(m, next, destroy),
@@ -1046,8 +1291,8 @@ impl<'c> Model<'c> {
                 let tick = self.emit(m, ev::GO_SYSCALL_BEGIN, &[seq, stack]);
                 let transition = (stack != 0).then_some(stack);
                 self.note_g(tick, ctx, cur, "Running", "Syscall", 0, transition, stack);
-                self.gs.get_mut(&cur).expect("known G").state = GState::Syscall(m);
-                self.ps[p].state = PState::Syscall(m);
+                self.set_g(cur, GState::Syscall(m));
+                self.set_p(p, PState::Syscall(m));
             }
             Action::SyscallEnd(m) => {
                 let cur = self.ms[m].g.expect("G in syscall");
@@ -1056,8 +1301,8 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_SYSCALL_END, &[]);
                 self.note_g(tick, ctx, cur, "Syscall", "Running", 0, None, 0);
-                self.gs.get_mut(&cur).expect("known G").state = GState::Running(m);
-                self.ps[p].state = PState::Running(m);
+                self.set_g(cur, GState::Running(m));
+                self.set_p(p, PState::Running(m));
             }
             Action::SyscallEndBlocked(m) => {
                 let cur = self.ms[m].g.expect("G in syscall");
@@ -1065,7 +1310,7 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_SYSCALL_END_BLOCKED, &[]);
                 self.note_g(tick, ctx, cur, "Syscall", "Runnable", 0, None, 0);
-                self.gs.get_mut(&cur).expect("known G").state = GState::Runnable;
+                self.set_g(cur, GState::Runnable);
                 self.ms[m].g = None;
             }
             Action::ProcSteal(m, p) => {
@@ -1076,7 +1321,7 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::PROC_STEAL, &[p as u64, seq, thread(victim)]);
                 self.note_p(tick, ctx, p, "Running", "Idle");
-                self.ps[p].state = PState::Idle;
+                self.set_p(p, PState::Idle);
                 self.ms[victim].p = None;
             }
             Action::CgoCreate(m) => {
@@ -1085,7 +1330,7 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_CREATE_SYSCALL, &[new]);
                 self.note_g(tick, ctx, new, "NotExist", "Syscall", 0, None, 0);
-                self.gs.insert(new, G::new(GState::Syscall(m), true, true));
+                self.add_g(new, G::new(GState::Syscall(m), true, true));
                 self.ms[m].g = Some(new);
             }
             Action::CgoDestroy(m) => {
@@ -1094,7 +1339,7 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_DESTROY_SYSCALL, &[]);
                 self.note_g(tick, ctx, cur, "Syscall", "NotExist", 0, None, 0);
-                self.gs.remove(&cur);
+                self.remove_g(cur);
                 self.ms[m].g = None;
             }
             Action::GcBegin(m) => {
@@ -1103,11 +1348,12 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_BEGIN, &[self.gc_seq, stack]);
-                let f = self.with_stack(
-                    json!({"name": "GC concurrent mark phase", "scope": null}),
-                    stack,
-                );
-                self.note(tick, ctx, "RangeBegin", f);
+                self.note(tick, ctx, "RangeBegin", |me| {
+                    me.with_stack(
+                        json!({"name": "GC concurrent mark phase", "scope": null}),
+                        stack,
+                    )
+                });
                 self.gc_running = true;
             }
             Action::GcEnd(m) => {
@@ -1120,7 +1366,7 @@ impl<'c> Model<'c> {
                     ctx,
                     "RangeEnd",
                     "GC concurrent mark phase",
-                    Json::Null,
+                    Scope::None,
                 );
                 self.gc_running = false;
             }
@@ -1131,8 +1377,9 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::STW_BEGIN, &[kind, stack]);
                 let name = format!("stop-the-world ({})", STRINGS[kind as usize - 1]);
-                let f = self.with_stack(json!({"name": name, "scope": gscope(cur)}), stack);
-                self.note(tick, ctx, "RangeBegin", f);
+                self.note(tick, ctx, "RangeBegin", |me| {
+                    me.with_stack(json!({"name": name, "scope": gscope(cur)}), stack)
+                });
                 self.gs.get_mut(&cur).expect("known G").stw = Some(kind);
             }
             Action::StwEnd(m) => {
@@ -1142,7 +1389,7 @@ impl<'c> Model<'c> {
                 // The wire STWEnd has no kind; the parser copies it from the begin.
                 let tick = self.emit(m, ev::STW_END, &[]);
                 let name = format!("stop-the-world ({})", STRINGS[kind as usize - 1]);
-                self.note_range(tick, ctx, "RangeEnd", &name, gscope(cur));
+                self.note_range(tick, ctx, "RangeEnd", &name, Scope::G(cur));
                 self.gs.get_mut(&cur).expect("known G").stw = None;
             }
             Action::SweepBegin(m) => {
@@ -1153,11 +1400,12 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_SWEEP_BEGIN, &[stack]);
-                let f = self.with_stack(
-                    json!({"name": "GC incremental sweep", "scope": pscope(p)}),
-                    stack,
-                );
-                self.note(tick, ctx, "RangeBegin", f);
+                self.note(tick, ctx, "RangeBegin", |me| {
+                    me.with_stack(
+                        json!({"name": "GC incremental sweep", "scope": pscope(p)}),
+                        stack,
+                    )
+                });
                 self.ps[p].sweeping = true;
             }
             Action::SweepEnd(m) => {
@@ -1169,15 +1417,16 @@ impl<'c> Model<'c> {
                 let reclaimed = swept / 2;
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_SWEEP_END, &[swept, reclaimed]);
-                let f = json!({
-                    "name": "GC incremental sweep",
-                    "scope": pscope(p),
-                    "attributes": [
-                        {"name": "bytes swept", "value": swept},
-                        {"name": "bytes reclaimed", "value": reclaimed},
-                    ],
+                self.note(tick, ctx, "RangeEnd", |_| {
+                    json!({
+                        "name": "GC incremental sweep",
+                        "scope": pscope(p),
+                        "attributes": [
+                            {"name": "bytes swept", "value": swept},
+                            {"name": "bytes reclaimed", "value": reclaimed},
+                        ],
+                    })
                 });
-                self.note(tick, ctx, "RangeEnd", f);
                 self.ps[p].sweeping = false;
             }
             Action::AssistBegin(m) => {
@@ -1185,53 +1434,54 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_MARK_ASSIST_BEGIN, &[stack]);
-                let f = self.with_stack(
-                    json!({"name": "GC mark assist", "scope": gscope(cur)}),
-                    stack,
-                );
-                self.note(tick, ctx, "RangeBegin", f);
+                self.note(tick, ctx, "RangeBegin", |me| {
+                    me.with_stack(
+                        json!({"name": "GC mark assist", "scope": gscope(cur)}),
+                        stack,
+                    )
+                });
                 self.gs.get_mut(&cur).expect("known G").mark_assist = true;
             }
             Action::AssistEnd(m) => {
                 let cur = self.current_status(m);
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_MARK_ASSIST_END, &[]);
-                self.note_range(tick, ctx, "RangeEnd", "GC mark assist", gscope(cur));
+                self.note_range(tick, ctx, "RangeEnd", "GC mark assist", Scope::G(cur));
                 self.gs.get_mut(&cur).expect("known G").mark_assist = false;
             }
             Action::TaskBegin(m) => {
                 self.current_status(m);
                 let id = self.next_task;
                 self.next_task += 1;
-                let parent = if self.tasks.is_empty() || self.c.one_in(2) {
+                let parent = if self.c.one_in(2) {
                     0
                 } else {
-                    let ids: Vec<u64> = self.tasks.keys().copied().collect();
-                    self.c.pick(&ids)
+                    self.task_ids.pick(&mut self.c).unwrap_or(0)
                 };
                 let name = self.c.in_range(TASK_NAMES);
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_TASK_BEGIN, &[id, parent, name, stack]);
                 let parent_id = if parent == 0 { NO_TASK } else { parent };
-                let f = self.with_stack(
-                    json!({"task": id, "parent": parent_id, "type": STRINGS[name as usize - 1]}),
-                    stack,
-                );
-                self.note(tick, ctx, "TaskBegin", f);
+                self.note(tick, ctx, "TaskBegin", |me| {
+                    me.with_stack(json!({"task": id, "parent": parent_id, "type": STRINGS[name as usize - 1]}), stack)
+                });
                 self.tasks.insert(id, (parent_id, name));
+                self.task_ids.insert(id);
             }
             Action::TaskEnd(m, task) => {
                 self.current_status(m);
                 let (parent, name) = self.tasks.remove(&task).expect("active task");
+                self.task_ids.remove(task);
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_TASK_END, &[task, stack]);
-                let f = self.with_stack(
-                    json!({"task": task, "parent": parent, "type": STRINGS[name as usize - 1]}),
-                    stack,
-                );
-                self.note(tick, ctx, "TaskEnd", f);
+                self.note(tick, ctx, "TaskEnd", |me| {
+                    me.with_stack(
+                        json!({"task": task, "parent": parent, "type": STRINGS[name as usize - 1]}),
+                        stack,
+                    )
+                });
             }
             Action::RegionBegin(m) => {
                 let cur = self.current_status(m);
@@ -1240,11 +1490,12 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_REGION_BEGIN, &[task, name, stack]);
-                let f = self.with_stack(
-                    json!({"task": task, "type": STRINGS[name as usize - 1]}),
-                    stack,
-                );
-                self.note(tick, ctx, "RegionBegin", f);
+                self.note(tick, ctx, "RegionBegin", |me| {
+                    me.with_stack(
+                        json!({"task": task, "type": STRINGS[name as usize - 1]}),
+                        stack,
+                    )
+                });
                 self.gs
                     .get_mut(&cur)
                     .expect("known G")
@@ -1263,11 +1514,12 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_REGION_END, &[task, name, stack]);
-                let f = self.with_stack(
-                    json!({"task": task, "type": STRINGS[name as usize - 1]}),
-                    stack,
-                );
-                self.note(tick, ctx, "RegionEnd", f);
+                self.note(tick, ctx, "RegionEnd", |me| {
+                    me.with_stack(
+                        json!({"task": task, "type": STRINGS[name as usize - 1]}),
+                        stack,
+                    )
+                });
             }
             Action::Log(m) => {
                 self.current_status(m);
@@ -1275,23 +1527,28 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_LOG, &[task, LOG_CATEGORY, LOG_MESSAGE, stack]);
-                let f = self.with_stack(
-                    json!({
-                        "task": task,
-                        "category": STRINGS[LOG_CATEGORY as usize - 1],
-                        "message": STRINGS[LOG_MESSAGE as usize - 1],
-                    }),
-                    stack,
-                );
-                self.note(tick, ctx, "Log", f);
+                self.note(tick, ctx, "Log", |me| {
+                    me.with_stack(
+                        json!({
+                            "task": task,
+                            "category": STRINGS[LOG_CATEGORY as usize - 1],
+                            "message": STRINGS[LOG_MESSAGE as usize - 1],
+                        }),
+                        stack,
+                    )
+                });
             }
             Action::Label(m) => {
                 let cur = self.current_status(m);
                 let label = self.c.in_range(LABELS);
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_LABEL, &[label]);
-                let f = json!({"label": STRINGS[label as usize - 1], "resource": gscope(cur)});
-                self.note(tick, ctx, "Label", f);
+                self.note(
+                    tick,
+                    ctx,
+                    "Label",
+                    |_| json!({"label": STRINGS[label as usize - 1], "resource": gscope(cur)}),
+                );
             }
             Action::HeapMetric(m) => {
                 if self.ms[m].g.is_some() {
@@ -1305,7 +1562,12 @@ impl<'c> Model<'c> {
                 };
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ty, &[value]);
-                self.note(tick, ctx, "Metric", json!({"name": name, "value": value}));
+                self.note(
+                    tick,
+                    ctx,
+                    "Metric",
+                    |_| json!({"name": name, "value": value}),
+                );
             }
             Action::ProcsChange(m) => {
                 self.current_status(m);
@@ -1313,11 +1575,12 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::PROCS_CHANGE, &[value, stack]);
-                let f = self.with_stack(
-                    json!({"name": "/sched/gomaxprocs:threads", "value": value}),
-                    stack,
-                );
-                self.note(tick, ctx, "Metric", f);
+                self.note(tick, ctx, "Metric", |me| {
+                    me.with_stack(
+                        json!({"name": "/sched/gomaxprocs:threads", "value": value}),
+                        stack,
+                    )
+                });
             }
             Action::CpuSample(m) => {
                 let tick = self.tick(None);
@@ -1333,12 +1596,14 @@ impl<'c> Model<'c> {
                     ms.g.map_or(-1, |g| g as i64),
                 );
                 // A sample's stack is always reported, even an empty one.
-                let frames = if stack == 0 {
-                    json!([])
-                } else {
-                    self.frames_json(stack)
-                };
-                self.note(tick, ctx, "StackSample", json!({"stack": frames}));
+                self.note(tick, ctx, "StackSample", |me| {
+                    let frames = if stack == 0 {
+                        json!([])
+                    } else {
+                        me.frames_json(stack)
+                    };
+                    json!({"stack": frames})
+                });
             }
             Action::AllocFree(m) => self.alloc_free(m),
         }
@@ -1352,11 +1617,10 @@ impl<'c> Model<'c> {
     }
 
     fn some_task(&mut self) -> u64 {
-        if self.tasks.is_empty() || self.c.one_in(3) {
+        if self.c.one_in(3) {
             0
         } else {
-            let ids: Vec<u64> = self.tasks.keys().copied().collect();
-            self.c.pick(&ids)
+            self.task_ids.pick(&mut self.c).unwrap_or(0)
         }
     }
 
@@ -1394,18 +1658,15 @@ impl<'c> Model<'c> {
         );
         let returning = self.gs[&cur].caller == Some(next);
         if destroy {
-            self.gs.remove(&cur);
+            self.remove_g(cur);
+        } else if returning {
+            self.set_g(cur, GState::Waiting(Wait::Parked));
+            self.gs.get_mut(&cur).expect("known G").caller = None;
         } else {
-            let g = self.gs.get_mut(&cur).expect("known G");
-            if returning {
-                g.state = GState::Waiting(Wait::Parked);
-                g.caller = None;
-            } else {
-                g.state = GState::Waiting(Wait::Switched);
-            }
+            self.set_g(cur, GState::Waiting(Wait::Switched));
         }
+        self.set_g(next, GState::Running(m));
         let g = self.gs.get_mut(&next).expect("known G");
-        g.state = GState::Running(m);
         if !returning {
             g.caller = Some(cur);
         }
@@ -1448,6 +1709,24 @@ impl<'c> Model<'c> {
             },
         };
         self.experimental(m, ty, &args);
+    }
+}
+
+/// The scope of a range, turned into JSON only when the oracle is on.
+#[derive(Clone, Copy)]
+enum Scope {
+    None,
+    G(u64),
+    P(usize),
+}
+
+impl Scope {
+    fn json(self) -> Json {
+        match self {
+            Scope::None => Json::Null,
+            Scope::G(g) => gscope(g),
+            Scope::P(p) => pscope(p),
+        }
     }
 }
 

@@ -192,8 +192,33 @@ pub fn go_f64_to_i64(x: f64) -> i64 {
 
 /// A byte stream that tracks its offset and reads numbers with Go's rules.
 struct Stream<R> {
-    reader: BufReader<R>,
+    reader: BufReader<FirstFill<R>>,
     offset: u64,
+}
+
+/// A reader whose first `read` fills the whole buffer (or reaches the end): the header is
+/// scanned from the first buffer, whatever sizes the underlying reader hands out.
+struct FirstFill<R> {
+    inner: R,
+    first: bool,
+}
+
+impl<R: Read> Read for FirstFill<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !std::mem::take(&mut self.first) {
+            return self.inner.read(buf);
+        }
+        let mut filled = 0;
+        while filled < buf.len() {
+            match self.inner.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(filled)
+    }
 }
 
 impl<R: Read> Stream<R> {
@@ -264,6 +289,10 @@ fn io_error(e: std::io::Error, offset: u64) -> Error {
 impl<R: Read> GenerationReader<R> {
     /// Reads the header with `profile`'s rules and positions at the first batch.
     pub fn new(reader: R, profile: Toolchain) -> Result<GenerationReader<R>> {
+        let reader = FirstFill {
+            inner: reader,
+            first: true,
+        };
         let mut reader = BufReader::with_capacity(64 << 10, reader);
         // The header is at most a few dozen bytes even with Go's lenient spacing.
         let peek = reader.fill_buf().map_err(|e| io_error(e, 0))?.to_vec();

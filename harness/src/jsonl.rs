@@ -204,6 +204,31 @@ pub fn listing(trace: &[u8], profile: Toolchain) -> crate::Result<String> {
     Ok(out)
 }
 
+/// A listing with what may differ between the encodings of one scenario in different
+/// trace versions taken out: the header's trace version, the Syncs' clock snapshots (go
+/// 1.25+ only) and the stacks of end-of-generation statuses of waiting goroutines
+/// (GoStatusStack, go 1.23+).
+pub fn version_neutral(listing: &str) -> Result<Vec<Json>, String> {
+    listing
+        .lines()
+        .map(|line| {
+            let mut e: Json = serde_json::from_str(line).map_err(|e| format!("{e}: {line}"))?;
+            if let Some(o) = e.as_object_mut() {
+                o.remove("trace_version");
+                o.remove("clock");
+                let status_of_waiting = o.get("kind").is_some_and(|k| k == "StateTransition")
+                    && o.get("m").is_some_and(|m| m == -1)
+                    && o.get("to").is_some_and(|t| t == "Waiting");
+                if status_of_waiting {
+                    o.remove("stack");
+                    o.remove("transition_stack");
+                }
+            }
+            Ok(e)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

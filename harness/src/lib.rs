@@ -27,6 +27,7 @@ pub mod raw;
 pub mod records;
 pub mod seeded;
 pub mod spec;
+pub mod targets;
 pub mod text;
 pub mod toolchains;
 pub mod validate;

@@ -157,9 +157,14 @@ pub fn generated_trace_is_valid(data: &[u8]) -> Result<(), String> {
         .rev()
         .take(8)
         .fold(0u64, |acc, &b| acc << 8 | u64::from(b));
-    let generated = crate::gen::generate_with_oracle(&config, seed);
+    generated_trace_is_valid_for(&config, seed)
+}
+
+/// [`generated_trace_is_valid`] for a given config and seed.
+pub fn generated_trace_is_valid_for(config: &crate::gen::Config, seed: u64) -> Result<(), String> {
+    let generated = crate::gen::generate_with_oracle(config, seed);
     let bytes = generated.bytes;
-    if crate::gen::generate(&config, seed) != bytes {
+    if crate::gen::generate(config, seed) != bytes {
         return Err(format!(
             "{config:?} seed {seed}: two runs gave different bytes"
         ));

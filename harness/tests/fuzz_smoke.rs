@@ -118,38 +118,6 @@ fn text_round_trip_on_mutated_text() {
     }
 }
 
-/// Inputs that once broke a property, kept under `fuzz/regressions/<target>/`.
-fn regressions(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = common::repo_root()
-        .join("fuzz")
-        .join("regressions")
-        .join(target);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
-        .collect()
-}
-
-#[test]
-fn fuzz_regressions_replay() {
-    for (name, data) in regressions("wire_round_trip") {
-        if let Err(v) = properties::wire_round_trip(&data) {
-            panic!("{name}: {v}");
-        }
-    }
-    for (name, data) in regressions("text_round_trip") {
-        if let Err(v) = properties::text_round_trip(&data) {
-            panic!("{name}: {v}");
-        }
-    }
-}
-
 #[test]
 fn generated_traces_are_valid_on_seeded_bytes() {
     let mut rng = Seeded(SplitMix64(0x5eed_0004));

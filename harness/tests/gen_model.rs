@@ -109,27 +109,9 @@ fn listing_equals_the_oracle() {
     );
 }
 
-/// A listing with what may differ between trace versions taken out: the header's trace
-/// version, the Syncs' clock snapshots (go 1.25+ only) and the stacks of the statuses
-/// written for waiting goroutines at the end of a generation (GoStatusStack, go 1.23+).
+/// A listing without what legitimately differs between versions.
 fn version_neutral(listing: &str) -> Vec<serde_json::Value> {
-    listing
-        .lines()
-        .map(|line| {
-            let mut e: serde_json::Value = serde_json::from_str(line).unwrap();
-            let o = e.as_object_mut().unwrap();
-            o.remove("trace_version");
-            o.remove("clock");
-            if o.get("kind").is_some_and(|k| k == "StateTransition")
-                && o["m"] == -1
-                && o["to"] == "Waiting"
-            {
-                o.remove("stack");
-                o.remove("transition_stack");
-            }
-            e
-        })
-        .collect()
+    jsonl::version_neutral(listing).unwrap()
 }
 
 #[test]

@@ -21,7 +21,14 @@ fn offset_inside(e: &Error, len: usize, what: &str) -> Result<(), String> {
 /// Binary input: every reader stops with a located error or succeeds; whatever the wire
 /// reader accepts re-encodes to the same bytes, directly and through lossless text.
 pub fn wire_round_trip(data: &[u8]) -> Result<(), String> {
-    for toolchain in Toolchain::ALL {
+    Toolchain::ALL
+        .into_iter()
+        .try_for_each(|toolchain| wire_round_trip_as(data, toolchain))
+}
+
+/// [`wire_round_trip`] for one toolchain's view.
+pub fn wire_round_trip_as(data: &[u8], toolchain: Toolchain) -> Result<(), String> {
+    {
         match RawTrace::parse(data, toolchain) {
             Err(e) => offset_inside(&e, data.len(), "wire reader")?,
             Ok(trace) => {
@@ -98,7 +105,14 @@ pub fn text_round_trip(data: &[u8]) -> Result<(), String> {
 /// Binary input: for every Go release, the generation reader and the orderer end in
 /// generations (events) or a located error, and the tables only hold what the input carried.
 pub fn generations_are_located(data: &[u8]) -> Result<(), String> {
-    for profile in Toolchain::ALL {
+    Toolchain::ALL
+        .into_iter()
+        .try_for_each(|profile| generations_are_located_as(data, profile))
+}
+
+/// [`generations_are_located`] for one Go release.
+pub fn generations_are_located_as(data: &[u8], profile: Toolchain) -> Result<(), String> {
+    {
         let reader = match crate::generation::GenerationReader::new(data, profile) {
             Ok(r) => r,
             Err(e) => return offset_inside(&e, data.len(), "generation header"),

@@ -14,6 +14,7 @@ use trace_harness::seeded::SplitMix64;
 use trace_harness::spec::WireTable;
 use trace_harness::targets;
 use trace_harness::text::{self, TextStyle};
+use trace_harness::Toolchain;
 
 /// Each fuzz target, with its property.
 type Run = fn(&mut Unstructured<'_>) -> Result<(), String>;
@@ -41,15 +42,22 @@ fn seeds() -> BTreeMap<&'static str, BTreeMap<String, Vec<u8>>> {
     let mut random = |n: usize| -> Vec<u8> { (0..n).map(|_| rng.next_u64() as u8).collect() };
     let mut all = BTreeMap::new();
 
-    // Unstructured reads a bool as the low bit of one byte: 0 selects the first mode.
+    // The first byte chooses the Go release (its index in Toolchain::ALL); Unstructured
+    // reads a bool as the low bit of one byte: 0 selects the first mode.
+    let release = |t: &common::CorpusTrace| {
+        Toolchain::ALL
+            .iter()
+            .position(|&p| p == t.toolchain)
+            .unwrap() as u8
+    };
     let mut parse = BTreeMap::new();
     for t in &small {
-        let mut raw = vec![0];
+        let mut raw = vec![release(t), 0];
         raw.extend(&t.bytes);
         parse.insert(format!("seed-{}", stem(t)), raw);
     }
     for i in 0..4 {
-        let mut spliced = vec![1];
+        let mut spliced = vec![4, 1];
         spliced.extend(random(200));
         parse.insert(format!("seed-spliced-{i}"), spliced);
     }

@@ -73,6 +73,7 @@ const G_WAITING: u64 = 4;
 const P_RUNNING: u64 = 1;
 const P_IDLE: u64 = 2;
 const P_SYSCALL: u64 = 3;
+const P_ABANDONED: u64 = 4;
 
 /// One frame of the shared frame pool: PC `FRAME_PC_BASE + 0x40 * i`. The same PC always
 /// names the same function, file and line (Go 1.23+ keep the first frame seen per PC).
@@ -174,6 +175,9 @@ enum PState {
     Idle,
     Running(usize),
     Syscall(usize),
+    /// Left behind by a goroutine destroyed in a syscall (GoDestroySyscall); only a
+    /// steal takes it back.
+    Abandoned,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -182,6 +186,9 @@ struct P {
     seq: u64,
     sweeping: bool,
     known: bool,
+    /// In a syscall and its status not written yet in this generation: a steal writes it
+    /// as ProcSyscallAbandoned, its owner as ProcSyscall.
+    status_due: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -485,6 +492,7 @@ impl<'c> Model<'c> {
                     seq: 0,
                     sweeping: false,
                     known: false,
+                    status_due: false,
                 };
                 procs
             ],
@@ -748,14 +756,26 @@ impl<'c> Model<'c> {
     pub fn announce(&mut self) {
         for p in 0..self.ps.len() {
             self.ps[p].seq = 0;
+            self.ps[p].status_due = false;
             let (m, status) = match self.ps[p].state {
                 PState::Running(m) => (m, P_RUNNING),
                 PState::Syscall(m) => (m, P_SYSCALL),
                 PState::Idle => (0, P_IDLE),
+                PState::Abandoned => (0, P_ABANDONED),
             };
+            // As in the runtime, a P sitting in a syscall may get its status only when
+            // someone next touches it.
+            if status == P_SYSCALL && self.config.features.syscalls && self.c.one_in(2) {
+                self.ps[p].status_due = true;
+                continue;
+            }
             let ctx = self.ctx(m);
             let tick = self.emit(m, ev::PROC_STATUS, &[p as u64, status]);
-            let to = if status == P_IDLE { "Idle" } else { "Running" };
+            let to = if matches!(status, P_IDLE | P_ABANDONED) {
+                "Idle"
+            } else {
+                "Running"
+            };
             let from = if self.ps[p].known { to } else { "Undetermined" };
             self.note_p(tick, ctx, p, from, to);
             self.ps[p].known = true;
@@ -1035,6 +1055,9 @@ impl<'c> Model<'c> {
         if let GState::Syscall(_) = g.state {
             if p_syscall {
                 fam[SYSCALLS].push(Kind::Plain(Action::SyscallEnd(m)));
+                if g.may_exit() && !g.coroutine {
+                    fam[SYSCALLS].push(Kind::Plain(Action::CgoDestroy(m)));
+                }
             } else {
                 fam[SYSCALLS].push(Kind::Plain(Action::SyscallEndBlocked(m)));
                 // GoDestroySyscall on an M holding a P would abandon that P.
@@ -1158,7 +1181,7 @@ impl<'c> Model<'c> {
         for (s, present) in [(old, false), (state, true)] {
             let pool = match s {
                 PState::Idle => &mut self.idle_ps,
-                PState::Syscall(_) => &mut self.syscall_ps,
+                PState::Syscall(_) | PState::Abandoned => &mut self.syscall_ps,
                 PState::Running(_) => continue,
             };
             if present {
@@ -1296,8 +1319,9 @@ impl<'c> Model<'c> {
             }
             Action::SyscallEnd(m) => {
                 let cur = self.ms[m].g.expect("G in syscall");
-                self.status(m, cur);
                 let p = self.ms[m].p.expect("M holds a P");
+                self.proc_status_due(m, p);
+                self.status(m, cur);
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_SYSCALL_END, &[]);
                 self.note_g(tick, ctx, cur, "Syscall", "Running", 0, None, 0);
@@ -1314,15 +1338,29 @@ impl<'c> Model<'c> {
                 self.ms[m].g = None;
             }
             Action::ProcSteal(m, p) => {
-                let PState::Syscall(victim) = self.ps[p].state else {
-                    unreachable!("steal offered only for a P in a syscall")
+                let victim = match self.ps[p].state {
+                    PState::Syscall(victim) => Some(victim),
+                    PState::Abandoned => None,
+                    _ => unreachable!("steal offered only for a P in a syscall"),
                 };
+                if let (Some(victim), true) = (victim, self.ps[p].status_due) {
+                    // The stealer writes the status it sees: abandoned. The parser, which
+                    // knows the P in a syscall, reports it in the owner's context.
+                    self.ps[p].status_due = false;
+                    let ctx = self.ctx(victim);
+                    let tick = self.emit(m, ev::PROC_STATUS, &[p as u64, P_ABANDONED]);
+                    self.note_p(tick, ctx, p, "Running", "Running");
+                }
                 let seq = self.next_p_seq(p);
                 let ctx = self.ctx(m);
-                let tick = self.emit(m, ev::PROC_STEAL, &[p as u64, seq, thread(victim)]);
-                self.note_p(tick, ctx, p, "Running", "Idle");
+                let victim_thread = victim.map_or(NO_THREAD, thread);
+                let tick = self.emit(m, ev::PROC_STEAL, &[p as u64, seq, victim_thread]);
+                let from = if victim.is_some() { "Running" } else { "Idle" };
+                self.note_p(tick, ctx, p, from, "Idle");
                 self.set_p(p, PState::Idle);
-                self.ms[victim].p = None;
+                if let Some(victim) = victim {
+                    self.ms[victim].p = None;
+                }
             }
             Action::CgoCreate(m) => {
                 let new = self.next_g;
@@ -1335,9 +1373,20 @@ impl<'c> Model<'c> {
             }
             Action::CgoDestroy(m) => {
                 let cur = self.ms[m].g.expect("G in syscall");
+                let held = self.ms[m].p;
+                if let Some(p) = held {
+                    self.proc_status_due(m, p);
+                }
                 self.status(m, cur);
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_DESTROY_SYSCALL, &[]);
+                if let Some(p) = held {
+                    // Destroyed in a syscall while holding its P: the parser abandons the
+                    // P and reports a steal of it first, at the same time.
+                    self.note_p(tick, ctx, p, "Running", "Idle");
+                    self.set_p(p, PState::Abandoned);
+                    self.ms[m].p = None;
+                }
                 self.note_g(tick, ctx, cur, "Syscall", "NotExist", 0, None, 0);
                 self.remove_g(cur);
                 self.ms[m].g = None;
@@ -1606,6 +1655,15 @@ impl<'c> Model<'c> {
                 });
             }
             Action::AllocFree(m) => self.alloc_free(m),
+        }
+    }
+
+    /// Writes P `p`'s deferred status on its owner `m`, if it is still due.
+    fn proc_status_due(&mut self, m: usize, p: usize) {
+        if std::mem::take(&mut self.ps[p].status_due) {
+            let ctx = self.ctx(m);
+            let tick = self.emit(m, ev::PROC_STATUS, &[p as u64, P_SYSCALL]);
+            self.note_p(tick, ctx, p, "Running", "Running");
         }
     }
 

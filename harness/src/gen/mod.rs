@@ -66,34 +66,33 @@ fn timed_batches(gen: u64, thread: u64, events: &[Timed], limit: usize) -> Vec<V
     let mut records = Vec::new();
     let mut body = Vec::new();
     let (mut base, mut last, mut count) = (0, 0, 0);
-    let mut encoded = Vec::new();
     let mut flush = |body: &mut Vec<u8>, base: u64| {
         let mut record = Vec::with_capacity(body.len() + 24);
         RawEvent::new(ev::EVENT_BATCH, &[gen, thread, base, body.len() as u64]).encode(&mut record);
         record.append(body);
         records.push(record);
     };
-    for e in events {
-        // Written directly: canonical varints, the hot path of the generator.
-        let encode = |encoded: &mut Vec<u8>, dt: u64| {
-            encoded.clear();
-            encoded.push(e.ty);
-            crate::varint::write(encoded, dt);
-            for &a in e.args() {
-                crate::varint::write(encoded, a);
-            }
-        };
-        if count > 0 {
-            encode(&mut encoded, e.tick - last);
+    // Canonical varints written straight into the batch: the generator's hot path.
+    let encode = |body: &mut Vec<u8>, e: &Timed, dt: u64| {
+        body.push(e.ty);
+        crate::varint::write(body, dt);
+        for &a in e.args() {
+            crate::varint::write(body, a);
         }
-        if count == 0 || count == limit || body.len() + encoded.len() > MAX_BATCH_SIZE as usize {
+    };
+    for e in events {
+        let mark = body.len();
+        if count > 0 {
+            encode(&mut body, e, e.tick - last);
+        }
+        if count == 0 || count == limit || body.len() > MAX_BATCH_SIZE as usize {
             if count > 0 {
+                body.truncate(mark);
                 flush(&mut body, base);
             }
             (base, count) = (e.tick, 0);
-            encode(&mut encoded, 0);
+            encode(&mut body, e, 0);
         }
-        body.extend_from_slice(&encoded);
         last = e.tick;
         count += 1;
     }

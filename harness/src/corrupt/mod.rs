@@ -1,0 +1,796 @@
+//! Invalid traces on purpose: a catalogue of corruptions, each applied to a valid generated
+//! trace and tied to the exact error the reference must report for it, and to the message
+//! each Go release prints. A rejection for any other reason is a failure too.
+//!
+//! Each variant picks a trace config that holds what it needs (versions, features,
+//! generations), edits the trace's bytes or its wire events, and is deterministic in its
+//! seed: when a seed's trace lacks the event a variant edits, the next seeds are tried.
+
+use crate::error::{ErrorKind, ReadCause};
+use crate::gen::{self, Config};
+use crate::order::OrderClass;
+use crate::raw::RawEvent;
+use crate::seeded::SplitMix64;
+use crate::spec::ev;
+use crate::version::{Toolchain, Version};
+
+mod layout;
+
+use layout::{Layout, Record};
+
+/// How deep into the format a corruption reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// The file's bytes: header, truncation, varint encodings.
+    Bytes,
+    /// Records and tables: batch headers, generations, sync, strings and stacks.
+    Wire,
+    /// Event semantics: sequence numbers, goroutine and proc states, ranges.
+    Semantic,
+}
+
+impl Level {
+    /// The level's name in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Bytes => "bytes",
+            Level::Wire => "wire",
+            Level::Semantic => "semantic",
+        }
+    }
+}
+
+/// The error the reference must report for a corrupted trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// Exactly this error kind.
+    Kind(ErrorKind),
+    /// An ordering error of this class whose message this regular expression finds.
+    Ordering {
+        /// The class.
+        class: OrderClass,
+        /// A regular expression for Go's message (the same in every release).
+        pattern: &'static str,
+    },
+    /// Two strings or stacks with the same id (the values in the message vary).
+    DuplicateId {
+        /// Go's type name: `string` or `trace.stack`.
+        table: &'static str,
+        /// The id.
+        id: u64,
+    },
+}
+
+impl Expect {
+    /// Whether `kind` is the expected error.
+    pub fn matches(&self, kind: &ErrorKind) -> bool {
+        match (self, kind) {
+            (Expect::Kind(k), kind) => k == kind,
+            (Expect::Ordering { class, pattern }, ErrorKind::Ordering { class: c, message }) => {
+                class == c && regex::Regex::new(pattern).is_ok_and(|re| re.is_match(message))
+            }
+            (
+                Expect::DuplicateId { table, id },
+                ErrorKind::DuplicateId {
+                    table: t, id: i, ..
+                },
+            ) => table == t && id == i,
+            _ => false,
+        }
+    }
+
+    /// A regular expression (Go's `regexp` syntax) for the message Go release `profile`
+    /// prints for this error.
+    pub fn go_pattern(&self, profile: Toolchain) -> String {
+        match self {
+            Expect::Kind(k) => regex::escape(&k.go_message(profile)),
+            Expect::Ordering { pattern, .. } => (*pattern).to_string(),
+            Expect::DuplicateId { table, id } => {
+                regex::escape(&format!("multiple {table}s with the same ID: id={id}, "))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Expect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expect::Kind(k) => write!(f, "{k:?}"),
+            Expect::Ordering { class, pattern } => write!(f, "Ordering({class:?}, /{pattern}/)"),
+            Expect::DuplicateId { table, id } => write!(f, "DuplicateId({table}, id={id})"),
+        }
+    }
+}
+
+/// A corrupted trace and what must become of it.
+#[derive(Clone, Debug)]
+pub struct Corrupted {
+    /// The corruption applied.
+    pub corruption: Corruption,
+    /// The seed of the valid trace that was corrupted (the asked-for seed or a later one).
+    pub seed: u64,
+    /// The config of that valid trace.
+    pub config: Config,
+    /// The corrupted bytes.
+    pub bytes: Vec<u8>,
+    /// For each Go release that reads the trace's version, oldest first: the error it
+    /// must report, or `None` where that release accepts the trace (a documented gap).
+    pub expect: Vec<(Toolchain, Option<Expect>)>,
+}
+
+impl Corrupted {
+    /// The error Go release `profile` must report, if it reads the trace's version.
+    pub fn expect_for(&self, profile: Toolchain) -> Option<&Expect> {
+        self.expect
+            .iter()
+            .find(|(p, _)| *p == profile)
+            .and_then(|(_, e)| e.as_ref())
+    }
+}
+
+macro_rules! catalogue {
+    ($($variant:ident = $name:literal, $level:ident, $doc:literal;)*) => {
+        /// One way of breaking a valid trace; see [`Corruption::ALL`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Corruption {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Corruption {
+            /// Every corruption, in catalogue order.
+            pub const ALL: &'static [Corruption] = &[$(Corruption::$variant,)*];
+
+            /// The stable kebab-case name used on the command line.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Corruption::$variant => $name,)*
+                }
+            }
+
+            /// The level it works at.
+            pub fn level(self) -> Level {
+                match self {
+                    $(Corruption::$variant => Level::$level,)*
+                }
+            }
+
+            /// A one-line description.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Corruption::$variant => $doc,)*
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    BadHeader = "bad-header", Bytes, "The header's `go 1.` is misspelt.";
+    UnknownVersion = "unknown-version", Bytes, "The header names go 1.24, a version no runtime writes.";
+    TruncatedAtBatchBoundary = "truncated-at-batch-boundary", Bytes,
+        "go 1.26: the file ends between two batches of the last generation.";
+    TruncatedBeforeFrequency = "truncated-before-frequency", Bytes,
+        "go 1.22/1.23: the file ends just before the last generation's frequency batch.";
+    TruncatedMidBatch = "truncated-mid-batch", Bytes,
+        "The file ends inside the payload of a generation's first batch.";
+    TruncatedMidVarint = "truncated-mid-varint", Bytes,
+        "The file ends inside the timestamp varint of a generation's first batch header.";
+    TruncatedBeforeEndOfGeneration = "truncated-before-end-of-generation", Bytes,
+        "go 1.26: the file ends just before the last EndOfGeneration.";
+    OverlongVarint = "overlong-varint", Bytes,
+        "A batch's generation number written in 11 bytes (Go reads at most 10).";
+    VarintOverflow = "varint-overflow", Bytes,
+        "A generation's first batch size written as a 10-byte varint above 2^64-1.";
+    BatchSizeOverLimit = "batch-size-over-limit", Wire, "A generation's first batch declares 65537 bytes of payload.";
+    BatchSizeHuge = "batch-size-huge", Wire, "A generation's first batch declares 2^40 bytes of payload.";
+    BatchSizePastContent = "batch-size-past-content", Wire,
+        "The last generation's first batch declares more bytes than the file has left.";
+    BatchSizeShortOfContent = "batch-size-short-of-content", Wire,
+        "go 1.26: an event batch's size leaves out its last event, then read as a record.";
+    BatchSizeZero = "batch-size-zero", Wire,
+        "go 1.26: an event batch declares size 0, so its first event is read as a record.";
+    GenerationZero = "generation-zero", Wire, "The first batch claims generation 0.";
+    GenerationSkipsAhead = "generation-skips-ahead", Wire,
+        "A batch inside the first generation claims the generation after next.";
+    GenerationsInterleaved = "generations-interleaved", Wire,
+        "go 1.26: the EndOfGeneration between the first two generations is gone.";
+    MissingFrequency = "missing-frequency", Wire, "The first generation has no Frequency.";
+    MissingSyncBatch = "missing-sync-batch", Wire,
+        "go 1.25+: the first generation's sync batch is gone.";
+    MissingClockSnapshot = "missing-clock-snapshot", Wire,
+        "go 1.25+: the first sync batch lacks its ClockSnapshot.";
+    DuplicateFrequency = "duplicate-frequency", Wire,
+        "The first generation's Frequency is written twice.";
+    DuplicateClockSnapshot = "duplicate-clock-snapshot", Wire,
+        "go 1.25+: the first sync batch holds two ClockSnapshots.";
+    BadSyncEntry = "bad-sync-entry", Wire,
+        "go 1.25+: the first sync batch holds a Strings event.";
+    DuplicateStringId = "duplicate-string-id", Wire, "Two strings of a generation share id 1.";
+    StringIdZero = "string-id-zero", Wire, "A string takes id 0, which is reserved.";
+    DuplicateStackId = "duplicate-stack-id", Wire, "Two stacks of a generation share id 1.";
+    StackIdZero = "stack-id-zero", Wire, "A stack takes id 0, which is reserved.";
+    OversizedString = "oversized-string", Wire, "A string of 1025 bytes (the limit is 1024).";
+    OversizedStack = "oversized-stack", Wire, "A stack of 129 frames (the limit is 128).";
+    FrameUnknownString = "frame-unknown-string", Wire,
+        "A stack frame names a function string the generation lacks.";
+    WrongEventInStringTable = "wrong-event-in-string-table", Wire,
+        "A strings batch holds a Stack event.";
+    EventOutsideBatch = "event-outside-batch", Wire,
+        "A ProcStop record stands before a generation's first batch, outside any batch.";
+    UnknownEventType = "unknown-event-type", Wire,
+        "An event batch of the first generation holds an event of type 100, which no table defines.";
+    SequenceSkipped = "sequence-skipped", Semantic,
+        "A GoStart's goroutine sequence number skips one.";
+    SequenceRepeated = "sequence-repeated", Semantic,
+        "A GoStart repeats the previous goroutine sequence number.";
+    GoStartOfRunning = "go-start-of-running", Semantic,
+        "A GoStart is repeated right after itself, for a goroutine that is now running.";
+}
+
+/// Steps per generation at most: enough events to corrupt, small enough to test fast.
+const MAX_STEPS: usize = 160;
+/// How many seeds after the asked-for one are tried before a corruption gives up.
+const ATTEMPTS: u64 = 64;
+
+impl Corruption {
+    /// The corruption named `name` (its kebab-case name).
+    pub fn parse(name: &str) -> Option<Corruption> {
+        Corruption::ALL.iter().copied().find(|c| c.name() == name)
+    }
+
+    /// The corruption `random` picks for `seed`.
+    pub fn random(seed: u64) -> Corruption {
+        let mut rng = SplitMix64(seed ^ 0x636f_7272_7570_7421);
+        Corruption::ALL[rng.below(Corruption::ALL.len() as u64) as usize]
+    }
+
+    /// The trace versions this corruption applies to.
+    pub fn versions(self) -> &'static [Version] {
+        use Corruption::*;
+        const ALL: &[Version] = &Version::V2;
+        const SYNC: &[Version] = &[Version::Go125, Version::Go126];
+        match self {
+            TruncatedAtBatchBoundary
+            | TruncatedBeforeEndOfGeneration
+            | GenerationsInterleaved
+            | BatchSizeShortOfContent
+            | BatchSizeZero => &[Version::Go126],
+            TruncatedBeforeFrequency => &[Version::Go122, Version::Go123],
+            MissingSyncBatch | MissingClockSnapshot | DuplicateClockSnapshot | BadSyncEntry => SYNC,
+            _ => ALL,
+        }
+    }
+
+    /// Applies the corruption to a trace of a version drawn from `seed` (or `version`).
+    /// Fails if the version does not suit the corruption, or if no trace of the next
+    /// seeds holds what it needs.
+    pub fn apply(self, seed: u64, version: Option<Version>) -> Result<Corrupted, String> {
+        let versions = self.versions();
+        let version = match version {
+            Some(v) if versions.contains(&v) => v,
+            Some(v) => {
+                return Err(format!(
+                    "{} needs a trace of version {}; not {v}",
+                    self.name(),
+                    versions
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
+            None => versions[SplitMix64(seed).below(versions.len() as u64) as usize],
+        };
+        for attempt in 0..ATTEMPTS {
+            let trace_seed = seed.wrapping_add(attempt);
+            let config = self.config(version, trace_seed);
+            let bytes = gen::generate(&config, trace_seed);
+            let Some(layout) = Layout::parse(&bytes, version) else {
+                continue;
+            };
+            let mut rng = SplitMix64(trace_seed ^ 0x5eed_c0de);
+            if let Some((bytes, expect)) = self.corrupt(&layout, &mut rng) {
+                let expect = Toolchain::ALL
+                    .into_iter()
+                    .filter(|p| p.accepts(version))
+                    .map(|p| (p, expect(p)))
+                    .collect();
+                return Ok(Corrupted {
+                    corruption: self,
+                    seed: trace_seed,
+                    config,
+                    bytes,
+                    expect,
+                });
+            }
+        }
+        Err(format!(
+            "{}: no trace of seeds {seed} to {} holds what it needs",
+            self.name(),
+            seed.wrapping_add(ATTEMPTS - 1)
+        ))
+    }
+
+    /// The config of the valid trace: the seed's, with what this corruption needs forced.
+    fn config(self, version: Version, seed: u64) -> Config {
+        use Corruption::*;
+        let mut config = Config::from_seed(version, seed);
+        // Go's text form cannot name experimental events (golden files must hold them).
+        config.features.alloc_free = false;
+        config.steps_per_generation = config.steps_per_generation.clamp(16, MAX_STEPS);
+        config.generations = config.generations.max(2);
+        match self {
+            DuplicateStackId | StackIdZero | OversizedStack | FrameUnknownString => {
+                config.stacks = config.stacks.max(2)
+            }
+            _ => {}
+        }
+        config
+    }
+
+    /// Edits `t`; returns the bytes and the expected error per profile (`None` when
+    /// `t` lacks what the corruption needs).
+    fn corrupt(self, t: &Layout, rng: &mut SplitMix64) -> Option<(Vec<u8>, ExpectFn)> {
+        use Corruption::*;
+        let version = t.version;
+        let same = |e: Expect| -> ExpectFn { Box::new(move |_| Some(e.clone())) };
+        let kind = |k: ErrorKind| same(Expect::Kind(k));
+        let pick = |rng: &mut SplitMix64, n: usize| rng.below(n as u64) as usize;
+        let (bytes, spans) = t.encode_with_spans();
+        Some(match self {
+            BadHeader => {
+                let mut b = bytes;
+                b[0] = b'G';
+                (b, kind(ErrorKind::BadHeader))
+            }
+            UnknownVersion => {
+                let mut b = bytes;
+                b[5..7].copy_from_slice(b"24");
+                (b, kind(ErrorKind::UnsupportedVersion(24)))
+            }
+            TruncatedAtBatchBoundary => {
+                // A boundary after the last generation's first event batch, before its end.
+                let last_gen = t.records.iter().filter_map(Record::gen).max()?;
+                let first_events = t
+                    .records
+                    .iter()
+                    .position(|r| r.gen() == Some(last_gen) && r.is_event_batch())?;
+                let cuts: Vec<usize> = (first_events + 1..t.records.len())
+                    .filter(|&i| matches!(t.records[i], Record::Batch { .. }))
+                    .collect();
+                let cut = cuts[pick(rng, cuts.len().max(1)) % cuts.len().max(1)..]
+                    .first()
+                    .copied()?;
+                (
+                    bytes[..spans[cut].start].to_vec(),
+                    kind(ErrorKind::IncompleteGeneration),
+                )
+            }
+            TruncatedBeforeFrequency => {
+                let last = t
+                    .records
+                    .iter()
+                    .rposition(|r| r.first_type() == Some(ev::FREQUENCY))?;
+                (
+                    bytes[..spans[last].start].to_vec(),
+                    kind(ErrorKind::NoFrequency),
+                )
+            }
+            TruncatedMidBatch => {
+                // A generation's first record: before go 1.26, an error past it would
+                // only surface after the half-read generation failed in its own way.
+                let starts = t.generation_starts();
+                let r = *starts.get(pick(rng, starts.len()))?;
+                let span = spans[r];
+                if span.end - span.payload < 2 {
+                    return None;
+                }
+                let wanted = (span.end - span.payload) as u64;
+                let read = 1 + rng.below(wanted - 1);
+                (
+                    bytes[..span.payload + read as usize].to_vec(),
+                    kind(ErrorKind::ShortBatch { read, wanted }),
+                )
+            }
+            TruncatedMidVarint => {
+                // The header's timestamp: the third number after the type byte.
+                let candidates: Vec<(usize, usize, usize)> = t
+                    .generation_starts()
+                    .into_iter()
+                    .map(|r| spans[r])
+                    .filter_map(|s| {
+                        let mut pos = s.start + 1;
+                        for _ in 0..2 {
+                            pos += crate::varint::read(&bytes[pos..]).ok()?.1;
+                        }
+                        let len = crate::varint::read(&bytes[pos..]).ok()?.1;
+                        (len > 1).then_some((pos, len, 0))
+                    })
+                    .collect();
+                let &(pos, len, _) = candidates.get(pick(rng, candidates.len().max(1)))?;
+                let cut = pos + 1 + pick(rng, len - 1);
+                let cause = ReadCause::UnexpectedEof;
+                (
+                    bytes[..cut].to_vec(),
+                    kind(ErrorKind::BatchHeader {
+                        field: "timestamp",
+                        cause,
+                    }),
+                )
+            }
+            TruncatedBeforeEndOfGeneration => {
+                let last = t.records.iter().rposition(
+                    |r| matches!(r, Record::Loose(e) if e.ty == ev::END_OF_GENERATION),
+                )?;
+                (
+                    bytes[..spans[last].start].to_vec(),
+                    kind(ErrorKind::IncompleteGeneration),
+                )
+            }
+            OverlongVarint => {
+                let mut b = bytes[..spans[0].start + 1].to_vec();
+                let gen = t.first_gen()?;
+                crate::varint::write_padded(&mut b, gen, 10);
+                // An 11th byte: the 10th keeps its continuation bit.
+                let tenth = b.len() - 1;
+                b[tenth] |= 0x80;
+                b.push(0);
+                b.extend_from_slice(
+                    &bytes[spans[0].start + 1 + crate::varint::canonical_len(gen)..],
+                );
+                let cause = ReadCause::Overflow;
+                (
+                    b,
+                    kind(ErrorKind::BatchHeader {
+                        field: "gen",
+                        cause,
+                    }),
+                )
+            }
+            VarintOverflow => {
+                let mut l = t.clone();
+                let starts = t.generation_starts();
+                let r = *starts.get(pick(rng, starts.len()))?;
+                let Record::Batch { size, .. } = &mut l.records[r] else {
+                    return None;
+                };
+                *size = Some(u64::MAX);
+                let (b, s) = l.encode_with_spans();
+                // u64::MAX ends in 0x01 in its 10th byte; 0x03 is past 64 bits.
+                let mut b = b;
+                b[s[r].payload - 1] = 0x03;
+                let cause = ReadCause::Overflow;
+                (
+                    b,
+                    kind(ErrorKind::BatchHeader {
+                        field: "size",
+                        cause,
+                    }),
+                )
+            }
+            BatchSizeOverLimit | BatchSizeHuge => {
+                let declared = if self == BatchSizeHuge {
+                    1 << 40
+                } else {
+                    65537
+                };
+                let mut l = t.clone();
+                let starts = t.generation_starts();
+                let r = *starts.get(pick(rng, starts.len()))?;
+                let Record::Batch { size, .. } = &mut l.records[r] else {
+                    return None;
+                };
+                *size = Some(declared);
+                (l.encode(), kind(ErrorKind::InvalidBatchSize(declared)))
+            }
+            BatchSizePastContent => {
+                // The last generation's first record, declaring more than the file holds.
+                let r = *t.generation_starts().last()?;
+                let mut l = t.clone();
+                let extra = 1 + rng.below(1000);
+                let have = (bytes.len() - spans[r].payload) as u64;
+                let Record::Batch { size, .. } = &mut l.records[r] else {
+                    return None;
+                };
+                *size = Some(have + extra);
+                let (b, s) = l.encode_with_spans();
+                let read = (b.len() - s[r].payload) as u64;
+                let wanted = have + extra;
+                if read >= wanted {
+                    return None;
+                }
+                (b, kind(ErrorKind::ShortBatch { read, wanted }))
+            }
+            BatchSizeShortOfContent | BatchSizeZero => {
+                let batches = t.find(|r| r.is_event_batch() && r.events().len() > 1);
+                let r = *batches.get(pick(rng, batches.len().max(1)))?;
+                let mut l = t.clone();
+                let span = spans[r];
+                let (declared, stray) = if self == BatchSizeZero {
+                    (0, l.records[r].events()[0].ty)
+                } else {
+                    let last = l.records[r].events().last()?;
+                    let mut enc = Vec::new();
+                    last.encode(&mut enc);
+                    ((span.end - span.payload - enc.len()) as u64, last.ty)
+                };
+                if matches!(
+                    stray,
+                    ev::EVENT_BATCH | ev::EXPERIMENTAL_BATCH | ev::END_OF_GENERATION
+                ) {
+                    return None;
+                }
+                let Record::Batch { size, .. } = &mut l.records[r] else {
+                    return None;
+                };
+                *size = Some(declared);
+                (l.encode(), kind(ErrorKind::ExpectedBatch(stray)))
+            }
+            GenerationZero => {
+                let mut l = t.clone();
+                let first = l.find(|r| r.gen().is_some());
+                let Record::Batch { gen, .. } = &mut l.records[*first.first()?] else {
+                    return None;
+                };
+                *gen = 0;
+                (l.encode(), kind(ErrorKind::InvalidGeneration(0)))
+            }
+            GenerationSkipsAhead => {
+                let first_gen = t.first_gen()?;
+                let inside: Vec<usize> = t
+                    .find(|r| r.gen() == Some(first_gen))
+                    .into_iter()
+                    .skip(1)
+                    .collect();
+                let r = *inside.get(pick(rng, inside.len().max(1)))?;
+                let mut l = t.clone();
+                let Record::Batch { gen, .. } = &mut l.records[r] else {
+                    return None;
+                };
+                *gen = first_gen + 2;
+                let expect = if version >= Version::Go126 {
+                    ErrorKind::InterleavedGenerations
+                } else {
+                    ErrorKind::GenerationsOutOfOrder
+                };
+                (l.encode(), kind(expect))
+            }
+            GenerationsInterleaved => {
+                let first = t
+                    .records
+                    .iter()
+                    .position(|r| matches!(r, Record::Loose(e) if e.ty == ev::END_OF_GENERATION))?;
+                let mut l = t.clone();
+                l.records.remove(first);
+                (l.encode(), kind(ErrorKind::InterleavedGenerations))
+            }
+            MissingFrequency | DuplicateFrequency => {
+                let first_gen = t.first_gen()?;
+                let (r, i) = *t
+                    .find_events(|e| e.ty == ev::FREQUENCY)
+                    .iter()
+                    .find(|(r, _)| t.records[*r].gen() == Some(first_gen))?;
+                let mut l = t.clone();
+                let events = l.records[r].events_mut()?;
+                let expect = if self == MissingFrequency {
+                    if events.len() == 1 {
+                        l.records.remove(r);
+                    } else {
+                        events.remove(i);
+                    }
+                    ErrorKind::NoFrequency
+                } else if version >= Version::Go125 {
+                    let again = events[i].clone();
+                    events.insert(i + 1, again);
+                    ErrorKind::MultipleFrequencies
+                } else {
+                    // Before go 1.25 a frequency batch's first event is all that is read:
+                    // the second frequency needs a batch of its own.
+                    let again = l.records[r].clone();
+                    l.records.insert(r + 1, again);
+                    ErrorKind::MultipleFrequencies
+                };
+                (l.encode(), kind(expect))
+            }
+            MissingSyncBatch => {
+                let r = t
+                    .records
+                    .iter()
+                    .position(|r| r.first_type() == Some(ev::SYNC))?;
+                let mut l = t.clone();
+                l.records.remove(r);
+                (l.encode(), kind(ErrorKind::NoFrequency))
+            }
+            MissingClockSnapshot | DuplicateClockSnapshot | BadSyncEntry => {
+                let r = t
+                    .records
+                    .iter()
+                    .position(|r| r.first_type() == Some(ev::SYNC))?;
+                let mut l = t.clone();
+                let events = l.records[r].events_mut()?;
+                let i = events.iter().position(|e| e.ty == ev::CLOCK_SNAPSHOT)?;
+                let expect = match self {
+                    MissingClockSnapshot => {
+                        events.remove(i);
+                        ErrorKind::NoClockSnapshot
+                    }
+                    DuplicateClockSnapshot => {
+                        let again = events[i].clone();
+                        events.insert(i + 1, again);
+                        ErrorKind::MultipleClockSnapshots
+                    }
+                    _ => {
+                        events.push(RawEvent::new(ev::STRINGS, &[]));
+                        ErrorKind::BadSyncEntry(ev::STRINGS)
+                    }
+                };
+                (l.encode(), kind(expect))
+            }
+            DuplicateStringId | StringIdZero | DuplicateStackId | StackIdZero => {
+                let (entry, table) = match self {
+                    DuplicateStringId | StringIdZero => (ev::STRING, "string"),
+                    _ => (ev::STACK, "trace.stack"),
+                };
+                let found = t.find_events(|e| e.ty == entry && e.args[0] >= 2);
+                let &(r, i) = found.get(pick(rng, found.len().max(1)))?;
+                let mut l = t.clone();
+                let id = if matches!(self, StringIdZero | StackIdZero) {
+                    0
+                } else {
+                    1
+                };
+                if id == 0 && entry == ev::STACK {
+                    // A zero-frame stack with id 0 equals the implicit empty stack 0; one
+                    // with frames clashes.
+                    if l.records[r].events()[i].frames.is_empty() {
+                        return None;
+                    }
+                }
+                l.records[r].events_mut()?[i].args = crate::raw::Args::from_slice(&{
+                    let mut a = l.records[r].events()[i].args.to_vec();
+                    a[0] = id;
+                    a
+                });
+                (l.encode(), same(Expect::DuplicateId { table, id }))
+            }
+            OversizedString => {
+                let found = t.find_events(|e| e.ty == ev::STRING);
+                let &(r, i) = found.get(pick(rng, found.len().max(1)))?;
+                let mut l = t.clone();
+                l.records[r].events_mut()?[i].data = Some(vec![b'x'; 1025].into());
+                (l.encode(), kind(ErrorKind::InvalidStringSize(1025)))
+            }
+            OversizedStack => {
+                let found = t.find_events(|e| e.ty == ev::STACK && !e.frames.is_empty());
+                let &(r, i) = found.get(pick(rng, found.len().max(1)))?;
+                let mut l = t.clone();
+                let e = &mut l.records[r].events_mut()?[i];
+                let frame = e.frames[0];
+                e.frames = vec![frame; 129];
+                e.args = crate::raw::Args::from_slice(&[e.args[0], 129]);
+                (l.encode(), kind(ErrorKind::InvalidStackSize(129)))
+            }
+            FrameUnknownString => {
+                let found = t.find_events(|e| e.ty == ev::STACK && !e.frames.is_empty());
+                let &(r, i) = found.get(pick(rng, found.len().max(1)))?;
+                let mut l = t.clone();
+                let e = &mut l.records[r].events_mut()?[i];
+                let stack = e.args[0];
+                let id = 100_000 + rng.below(1000);
+                // A PC of its own: Go 1.23+ checks only the first frame seen for each PC.
+                e.frames[0][0] = 0x7fff_0000_0000 + rng.below(1 << 20);
+                e.frames[0][1] = id;
+                (
+                    l.encode(),
+                    kind(ErrorKind::InvalidFrameString {
+                        which: "func",
+                        id,
+                        stack,
+                    }),
+                )
+            }
+            WrongEventInStringTable => {
+                let r = t
+                    .records
+                    .iter()
+                    .position(|r| r.first_type() == Some(ev::STRINGS))?;
+                let mut l = t.clone();
+                let events = l.records[r].events_mut()?;
+                let at = 1 + pick(rng, events.len());
+                events.insert(at, RawEvent::new(ev::STACK, &[1, 0]));
+                (
+                    l.encode(),
+                    kind(ErrorKind::BadTableEntry {
+                        expected: "string",
+                        got: ev::STACK,
+                    }),
+                )
+            }
+            EventOutsideBatch => {
+                let mut l = t.clone();
+                let starts = t.generation_starts();
+                let at = *starts.get(pick(rng, starts.len()))?;
+                l.records
+                    .insert(at, Record::Loose(RawEvent::new(ev::PROC_STOP, &[1])));
+                (l.encode(), kind(ErrorKind::ExpectedBatch(ev::PROC_STOP)))
+            }
+            UnknownEventType => {
+                let batches = t.find(|r| r.is_event_batch() && r.gen() == t.first_gen());
+                let r = *batches.get(pick(rng, batches.len().max(1)))?;
+                let mut l = t.clone();
+                let events = l.records[r].events_mut()?;
+                let at = 1 + pick(rng, events.len());
+                events.insert(at, RawEvent::new(100, &[]));
+                // Go 1.22 checks the type against its table first; later releases look
+                // for the timestamp of an event they have no spec for.
+                let bad: ExpectFn = Box::new(|p| {
+                    Some(Expect::Ordering {
+                        class: OrderClass::BadEvent,
+                        pattern: if p == Toolchain::Go1_22 {
+                            "found invalid event type: 100"
+                        } else {
+                            "found event without a timestamp: type=100"
+                        },
+                    })
+                });
+                (l.encode(), bad)
+            }
+            SequenceSkipped | SequenceRepeated | GoStartOfRunning => {
+                let found = t.find_events(|e| e.ty == ev::GO_START && e.args[2] >= 2);
+                let &(r, i) = found.get(pick(rng, found.len().max(1)))?;
+                let mut l = t.clone();
+                let events = l.records[r].events_mut()?;
+                let mut args = events[i].args.to_vec();
+                match self {
+                    SequenceSkipped => args[2] += 1,
+                    SequenceRepeated => args[2] -= 1,
+                    _ => {
+                        args[0] = 0;
+                        args[2] += 1;
+                    }
+                }
+                let edited = RawEvent::new(ev::GO_START, &args);
+                if self == GoStartOfRunning {
+                    events.insert(i + 1, edited);
+                } else {
+                    events[i] = edited;
+                }
+                (
+                    l.encode(),
+                    same(Expect::Ordering {
+                        class: OrderClass::FailedToAdvance,
+                        pattern: "failed to advance",
+                    }),
+                )
+            }
+        })
+    }
+}
+
+/// The expected error for each profile (`None`: that release accepts the trace).
+type ExpectFn = Box<dyn Fn(Toolchain) -> Option<Expect>>;
+
+/// The error the reference reports for `bytes` as Go release `profile`: the parser's,
+/// else the validator's first violation is not an error kind, so `None` means accepted
+/// by the parser.
+pub fn reference_error(bytes: &[u8], profile: Toolchain) -> Option<crate::Error> {
+    match crate::validate::check_trace(bytes, profile) {
+        Ok(report) => report.error,
+        Err(e) => Some(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_parse_back() {
+        let mut names = std::collections::HashSet::new();
+        for &c in Corruption::ALL {
+            assert!(names.insert(c.name()), "{}", c.name());
+            assert_eq!(Corruption::parse(c.name()), Some(c));
+        }
+        assert_eq!(Corruption::parse("nope"), None);
+    }
+}

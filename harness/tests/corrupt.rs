@@ -1,0 +1,75 @@
+//! Every corruption of the catalogue, on many seeds: the reference rejects each corrupted
+//! trace with exactly the error the corruption names, as every Go release that reads it.
+
+use trace_harness::corrupt::{reference_error, Corruption};
+
+/// Seeds per corruption.
+const SEEDS: u64 = 100;
+
+#[test]
+fn every_corruption_is_rejected_with_its_own_error() {
+    let mut failures = Vec::new();
+    for &corruption in Corruption::ALL {
+        for seed in 0..SEEDS {
+            let case = match corruption.apply(seed, None) {
+                Ok(case) => case,
+                Err(e) => {
+                    failures.push(e);
+                    continue;
+                }
+            };
+            assert!(!case.expect.is_empty(), "{}: no profile", corruption.name());
+            for (profile, expect) in &case.expect {
+                let got = reference_error(&case.bytes, *profile);
+                let ok = match (expect, &got) {
+                    (Some(expect), Some(e)) => expect.matches(&e.kind),
+                    (None, None) => true,
+                    _ => false,
+                };
+                if !ok {
+                    let expected = expect
+                        .as_ref()
+                        .map_or("acceptance".to_string(), |e| e.to_string());
+                    failures.push(format!(
+                        "{} seed {seed} (trace seed {}, {}) {profile}: expected {expected}, got {:?}",
+                        corruption.name(),
+                        case.seed,
+                        case.config.version,
+                        got.map(|e| e.to_string().chars().take(120).collect::<String>())
+                    ));
+                }
+            }
+        }
+    }
+    // Two examples per corruption keep the report readable.
+    let mut shown: Vec<&str> = Vec::new();
+    let mut per_name = std::collections::BTreeMap::<&str, usize>::new();
+    for f in &failures {
+        let name = f.split(' ').next().unwrap_or_default();
+        let n = per_name.entry(name).or_default();
+        *n += 1;
+        if *n <= 2 {
+            shown.push(f);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures ({per_name:?}):\n{}",
+        failures.len(),
+        shown.join("\n")
+    );
+}
+
+#[test]
+fn corruptions_are_deterministic_in_their_seed() {
+    for &corruption in Corruption::ALL {
+        let a = corruption.apply(7, None).unwrap();
+        let b = corruption.apply(7, None).unwrap();
+        assert_eq!(a.bytes, b.bytes, "{}", corruption.name());
+    }
+}
+
+#[test]
+fn the_catalogue_has_at_least_thirty_corruptions() {
+    assert!(Corruption::ALL.len() >= 30, "{}", Corruption::ALL.len());
+}

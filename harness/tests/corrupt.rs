@@ -73,3 +73,17 @@ fn corruptions_are_deterministic_in_their_seed() {
 fn the_catalogue_has_at_least_thirty_corruptions() {
     assert!(Corruption::ALL.len() >= 30, "{}", Corruption::ALL.len());
 }
+
+#[test]
+fn go_1_22_words_a_bad_header_as_its_old_parser_does() {
+    // `go tool trace` of Go 1.22.10 prints "failed to parse trace: not a trace file" for a
+    // misspelt header (corrupt_go.rs checks it live); later releases say "bad file format".
+    use trace_harness::{ErrorKind, Toolchain};
+    assert_eq!(
+        ErrorKind::BadHeader.go_message(Toolchain::Go1_22),
+        "not a trace file"
+    );
+    assert!(ErrorKind::BadHeader
+        .go_message(Toolchain::Go1_23)
+        .starts_with("bad file format"));
+}

@@ -52,6 +52,12 @@ pub enum Expect {
         /// A regular expression for Go's message (the same in every release).
         pattern: &'static str,
     },
+    /// Go's parser accepts the trace, but its validator and `go tool trace` crash on it
+    /// with a panic whose message this regular expression finds.
+    Panic {
+        /// A regular expression for the panic message.
+        pattern: &'static str,
+    },
     /// Two strings or stacks with the same id (the values in the message vary).
     DuplicateId {
         /// Go's type name: `string` or `trace.stack`.
@@ -69,6 +75,9 @@ impl Expect {
             (Expect::Ordering { class, pattern }, ErrorKind::Ordering { class: c, message }) => {
                 class == c && regex::Regex::new(pattern).is_ok_and(|re| re.is_match(message))
             }
+            (Expect::Panic { pattern }, ErrorKind::GoWouldPanic(message)) => {
+                regex::Regex::new(pattern).is_ok_and(|re| re.is_match(message))
+            }
             (
                 Expect::DuplicateId { table, id },
                 ErrorKind::DuplicateId {
@@ -85,6 +94,7 @@ impl Expect {
         match self {
             Expect::Kind(k) => regex::escape(&k.go_message(profile)),
             Expect::Ordering { pattern, .. } => (*pattern).to_string(),
+            Expect::Panic { pattern } => format!("panic: {pattern}"),
             Expect::DuplicateId { table, id } => {
                 regex::escape(&format!("multiple {table}s with the same ID: id={id}, "))
             }
@@ -97,6 +107,7 @@ impl std::fmt::Display for Expect {
         match self {
             Expect::Kind(k) => write!(f, "{k:?}"),
             Expect::Ordering { class, pattern } => write!(f, "Ordering({class:?}, /{pattern}/)"),
+            Expect::Panic { pattern } => write!(f, "GoWouldPanic(/{pattern}/)"),
             Expect::DuplicateId { table, id } => write!(f, "DuplicateId({table}, id={id})"),
         }
     }
@@ -225,6 +236,29 @@ catalogue! {
         "A GoStart repeats the previous goroutine sequence number.";
     GoStartOfRunning = "go-start-of-running", Semantic,
         "A GoStart is repeated right after itself, for a goroutine that is now running.";
+    GoCreateOfExisting = "go-create-of-existing", Semantic,
+        "A GoCreate is repeated right after itself, for a goroutine that now exists.";
+    GoStatusInvalid = "go-status-invalid", Semantic, "A GoStatus carries status 7.";
+    ProcStatusInvalid = "proc-status-invalid", Semantic, "A ProcStatus carries status 7.";
+    StatusContradiction = "status-contradiction", Semantic,
+        "A goroutine's status at a generation boundary contradicts the previous generation.";
+    StatusOfNewGoroutine = "status-of-new-goroutine", Semantic,
+        "A GoStatus after the first generation names a goroutine never seen before.";
+    GoSwitchToUnknown = "go-switch-to-unknown", Semantic,
+        "go 1.23+: a GoSwitch names a goroutine that does not exist.";
+    GoSwitchToNotWaiting = "go-switch-to-not-waiting", Semantic,
+        "go 1.23+: a GoSwitch names the goroutine that was just created, runnable, not waiting.";
+    UseAfterSwitchDestroy = "use-after-switch-destroy", Semantic,
+        "go 1.23+: right after a GoSwitchDestroy, the new goroutine switches back to the destroyed one.";
+    ProcStealOfUnknown = "proc-steal-of-unknown", Semantic,
+        "A ProcSteal names a P that does not exist, so it is in no syscall.";
+    SweepEndedNeverBegun = "sweep-ended-never-begun", Semantic,
+        "A GCSweepBegin is gone, so its GCSweepEnd ends a range that never began.";
+    MarkAssistEndedNeverBegun = "mark-assist-ended-never-begun", Semantic,
+        "A GCMarkAssistBegin is gone, so its GCMarkAssistEnd ends a range that never began.";
+    TaskEndedTwice = "task-ended-twice", Semantic, "A UserTaskEnd is repeated right after itself.";
+    CpuSampleUnknownStack = "cpu-sample-unknown-stack", Semantic,
+        "A CPU sample names a stack the generation lacks: Go's parser passes it on, its validator and printer panic.";
 }
 
 /// Steps per generation at most: enough events to corrupt, small enough to test fast.
@@ -257,6 +291,9 @@ impl Corruption {
             | BatchSizeZero => &[Version::Go126],
             TruncatedBeforeFrequency => &[Version::Go122, Version::Go123],
             MissingSyncBatch | MissingClockSnapshot | DuplicateClockSnapshot | BadSyncEntry => SYNC,
+            GoSwitchToUnknown | GoSwitchToNotWaiting | UseAfterSwitchDestroy => {
+                &[Version::Go123, Version::Go125, Version::Go126]
+            }
             _ => ALL,
         }
     }
@@ -323,6 +360,13 @@ impl Corruption {
             DuplicateStackId | StackIdZero | OversizedStack | FrameUnknownString => {
                 config.stacks = config.stacks.max(2)
             }
+            GoSwitchToUnknown | GoSwitchToNotWaiting | UseAfterSwitchDestroy => {
+                config.features.coroutines = true
+            }
+            ProcStealOfUnknown => config.features.syscalls = true,
+            SweepEndedNeverBegun | MarkAssistEndedNeverBegun => config.features.gc = true,
+            TaskEndedTwice => config.features.annotations = true,
+            CpuSampleUnknownStack => config.features.cpu_samples = true,
             _ => {}
         }
         config
@@ -763,19 +807,275 @@ impl Corruption {
                     }),
                 )
             }
+            GoCreateOfExisting | TaskEndedTwice => {
+                let ty = if self == TaskEndedTwice {
+                    ev::USER_TASK_END
+                } else {
+                    ev::GO_CREATE
+                };
+                let found = t.find_events(|e| e.ty == ty);
+                let &(r, i) = found.get(pick(rng, found.len()))?;
+                let mut l = t.clone();
+                let events = l.records[r].events_mut()?;
+                let mut again = events[i].clone();
+                again.args = crate::raw::Args::from_slice(&{
+                    let mut a = again.args.to_vec();
+                    a[0] = 0;
+                    a
+                });
+                events.insert(i + 1, again);
+                let expect: ExpectFn = if self == TaskEndedTwice {
+                    Box::new(|_| None)
+                } else {
+                    same(Expect::Ordering {
+                        class: OrderClass::Creation,
+                        pattern: r"tried to create goroutine \([0-9]+\) that already exists",
+                    })
+                };
+                (l.encode(), expect)
+            }
+            GoStatusInvalid | ProcStatusInvalid => {
+                let (ty, status_arg) = if self == GoStatusInvalid {
+                    (ev::GO_STATUS, 3)
+                } else {
+                    (ev::PROC_STATUS, 2)
+                };
+                let found = t.find_events(|e| e.ty == ty);
+                let &(r, i) = found.get(pick(rng, found.len()))?;
+                let mut l = t.clone();
+                set_arg(&mut l.records[r].events_mut()?[i], status_arg, 7);
+                let pattern = if self == GoStatusInvalid {
+                    "invalid status for goroutine [0-9]+: 7"
+                } else {
+                    "invalid status for proc [0-9]+: 7"
+                };
+                (
+                    l.encode(),
+                    same(Expect::Ordering {
+                        class: OrderClass::InvalidStatus,
+                        pattern,
+                    }),
+                )
+            }
+            StatusContradiction | StatusOfNewGoroutine => {
+                // A waiting or runnable goroutine's status in a later generation.
+                let first = t.first_gen()?;
+                let found = t.find_events(|e| e.ty == ev::GO_STATUS && matches!(e.args[3], 1 | 4));
+                let later: Vec<(usize, usize)> = found
+                    .into_iter()
+                    .filter(|(r, _)| t.records[*r].gen() > Some(first))
+                    .collect();
+                let &(r, i) = later.get(pick(rng, later.len()))?;
+                let mut l = t.clone();
+                let e = &mut l.records[r].events_mut()?[i];
+                if self == StatusContradiction {
+                    let flipped = if e.args[3] == 1 { 4 } else { 1 };
+                    set_arg(e, 3, flipped);
+                    (
+                        l.encode(),
+                        same(Expect::Ordering {
+                            class: OrderClass::InconsistentStatus,
+                            pattern: "inconsistent status for goroutine [0-9]+: old (Runnable|Waiting) vs. new (Runnable|Waiting)",
+                        }),
+                    )
+                } else {
+                    set_arg(e, 1, 1_000_000 + rng.below(1000));
+                    (
+                        l.encode(),
+                        same(Expect::Ordering {
+                            class: OrderClass::Creation,
+                            pattern: "found goroutine status for new goroutine after the first generation: id=[0-9]+",
+                        }),
+                    )
+                }
+            }
+            GoSwitchToUnknown => {
+                let found = t.find_events(|e| e.ty == ev::GO_SWITCH);
+                let &(r, i) = found.get(pick(rng, found.len()))?;
+                let mut l = t.clone();
+                set_arg(
+                    &mut l.records[r].events_mut()?[i],
+                    1,
+                    1_000_000 + rng.below(1000),
+                );
+                (l.encode(), failed_to_advance())
+            }
+            GoSwitchToNotWaiting => {
+                // A GoCreate followed, later in the same batch, by a GoSwitch.
+                let found = t.find_events(|e| e.ty == ev::GO_SWITCH);
+                let candidates: Vec<(usize, usize, u64)> = found
+                    .into_iter()
+                    .filter_map(|(r, i)| {
+                        let created = t.records[r].events()[..i]
+                            .iter()
+                            .rev()
+                            .find(|e| e.ty == ev::GO_CREATE)?;
+                        Some((r, i, created.args[1]))
+                    })
+                    .collect();
+                let &(r, i, g) = candidates.get(pick(rng, candidates.len()))?;
+                let mut l = t.clone();
+                let e = &mut l.records[r].events_mut()?[i];
+                set_arg(e, 1, g);
+                set_arg(e, 2, 1);
+                (l.encode(), failed_to_advance())
+            }
+            UseAfterSwitchDestroy => {
+                // The goroutine a GoSwitchDestroy destroys is the one its batch last put on
+                // the M: a GoStart, or the target of a GoSwitch.
+                let found = t.find_events(|e| e.ty == ev::GO_SWITCH_DESTROY);
+                let candidates: Vec<(usize, usize, u64)> = found
+                    .into_iter()
+                    .filter_map(|(r, i)| {
+                        let events = &t.records[r].events()[..i];
+                        let last = events.iter().rposition(|e| {
+                            matches!(
+                                e.ty,
+                                ev::GO_START
+                                    | ev::GO_SWITCH
+                                    | ev::GO_SWITCH_DESTROY
+                                    | ev::GO_STOP
+                                    | ev::GO_BLOCK
+                                    | ev::GO_DESTROY
+                                    | ev::GO_SYSCALL_BEGIN
+                                    | ev::PROC_STOP
+                            )
+                        })?;
+                        let e = &events[last];
+                        matches!(e.ty, ev::GO_START | ev::GO_SWITCH).then_some((r, i, e.args[1]))
+                    })
+                    .collect();
+                let &(r, i, g) = candidates.get(pick(rng, candidates.len()))?;
+                let mut l = t.clone();
+                let events = l.records[r].events_mut()?;
+                events.insert(i + 1, RawEvent::new(ev::GO_SWITCH, &[0, g, 1]));
+                (l.encode(), failed_to_advance())
+            }
+            ProcStealOfUnknown => {
+                let found = t.find_events(|e| e.ty == ev::PROC_STEAL);
+                let &(r, i) = found.get(pick(rng, found.len()))?;
+                let mut l = t.clone();
+                set_arg(
+                    &mut l.records[r].events_mut()?[i],
+                    1,
+                    1000 + rng.below(1000),
+                );
+                (l.encode(), failed_to_advance())
+            }
+            SweepEndedNeverBegun | MarkAssistEndedNeverBegun => {
+                let (begin, end) = if self == SweepEndedNeverBegun {
+                    (ev::GC_SWEEP_BEGIN, ev::GC_SWEEP_END)
+                } else {
+                    (ev::GC_MARK_ASSIST_BEGIN, ev::GC_MARK_ASSIST_END)
+                };
+                // A begin whose end follows in the same batch with the same goroutine and P
+                // in place (an assist stays open while its goroutine blocks: an end after a
+                // switch may be another goroutine's).
+                let found = t.find_events(|e| e.ty == begin);
+                let candidates: Vec<(usize, usize)> = found
+                    .into_iter()
+                    .filter(|&(r, i)| {
+                        t.records[r].events()[i + 1..]
+                            .iter()
+                            .find(|e| e.ty == end || switches_context(e.ty))
+                            .is_some_and(|e| e.ty == end)
+                    })
+                    .collect();
+                let &(r, i) = candidates.get(pick(rng, candidates.len()))?;
+                let mut l = t.clone();
+                let events = l.records[r].events_mut()?;
+                let dt = events[i].args[0];
+                events.remove(i);
+                // The next event carries the removed one's time delta too.
+                if let Some(next) = events.get_mut(i) {
+                    let d = next.args[0] + dt;
+                    set_arg(next, 0, d);
+                }
+                let pattern = if self == SweepEndedNeverBegun {
+                    "tried to end event GCSweepBegin, but not in-flight"
+                } else {
+                    "tried to end event GCMarkAssistBegin, but not in-flight"
+                };
+                (
+                    l.encode(),
+                    same(Expect::Ordering {
+                        class: OrderClass::Annotation,
+                        pattern,
+                    }),
+                )
+            }
+            CpuSampleUnknownStack => {
+                let found = t.find_events(|e| e.ty == ev::CPU_SAMPLE);
+                let &(r, i) = found.get(pick(rng, found.len()))?;
+                let mut l = t.clone();
+                set_arg(&mut l.records[r].events_mut()?[i], 4, 1_000_000);
+                let panic = Expect::Panic {
+                    pattern: "expected id 1000000 in trace.stack table",
+                };
+                (l.encode(), same(panic))
+            }
         })
     }
+}
+
+/// Whether an event of type `ty` changes the goroutine or P its thread runs.
+fn switches_context(ty: u8) -> bool {
+    matches!(
+        ty,
+        ev::GO_START
+            | ev::GO_STOP
+            | ev::GO_BLOCK
+            | ev::GO_DESTROY
+            | ev::GO_SWITCH
+            | ev::GO_SWITCH_DESTROY
+            | ev::GO_SYSCALL_BEGIN
+            | ev::GO_SYSCALL_END
+            | ev::GO_SYSCALL_END_BLOCKED
+            | ev::PROC_START
+            | ev::PROC_STOP
+    )
+}
+
+/// Sets argument `index` of `e`.
+fn set_arg(e: &mut RawEvent<'_>, index: usize, value: u64) {
+    let mut args = e.args.to_vec();
+    if let Some(slot) = args.get_mut(index) {
+        *slot = value;
+    }
+    e.args = crate::raw::Args::from_slice(&args);
+}
+
+/// An ordering failure: the event that breaks the rules waits for a state that never comes.
+fn failed_to_advance() -> ExpectFn {
+    Box::new(|_| {
+        Some(Expect::Ordering {
+            class: OrderClass::FailedToAdvance,
+            pattern: "failed to advance",
+        })
+    })
 }
 
 /// The expected error for each profile (`None`: that release accepts the trace).
 type ExpectFn = Box<dyn Fn(Toolchain) -> Option<Expect>>;
 
-/// The error the reference reports for `bytes` as Go release `profile`: the parser's,
-/// else the validator's first violation is not an error kind, so `None` means accepted
-/// by the parser.
+/// What the reference reports for `bytes` as Go release `profile`: where Go's validator
+/// would panic on an event, that panic (Go crashes there, before any later parse error);
+/// else the parser's error; `None` when the parser accepts the trace.
 pub fn reference_error(bytes: &[u8], profile: Toolchain) -> Option<crate::Error> {
     match crate::validate::check_trace(bytes, profile) {
-        Ok(report) => report.error,
+        Ok(report) => {
+            let panic = report
+                .violations
+                .iter()
+                .find(|v| v.check == crate::validate::Check::GoPanic);
+            match panic {
+                Some(v) => Some(crate::Error::at(
+                    ErrorKind::GoWouldPanic(v.message.clone()),
+                    0,
+                )),
+                None => report.error,
+            }
+        }
         Err(e) => Some(e),
     }
 }

@@ -87,3 +87,22 @@ fn go_1_22_words_a_bad_header_as_its_old_parser_does() {
         .go_message(Toolchain::Go1_23)
         .starts_with("bad file format"));
 }
+
+#[test]
+fn the_readme_lists_the_catalogue() {
+    // The README's table is this function's output; regenerate it with
+    // `cargo test --test corrupt print_the_catalogue_table -- --ignored --nocapture`.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let table = trace_harness::corrupt::markdown_table();
+    assert!(
+        readme.contains(&table),
+        "README.md lacks the current catalogue table:\n{table}"
+    );
+}
+
+#[test]
+#[ignore = "prints the README table"]
+fn print_the_catalogue_table() {
+    print!("{}", trace_harness::corrupt::markdown_table());
+}

@@ -1080,6 +1080,115 @@ pub fn reference_error(bytes: &[u8], profile: Toolchain) -> Option<crate::Error>
     }
 }
 
+impl Expect {
+    /// The name of the error kind, without the case's values (`ShortBatch`,
+    /// `Ordering(FailedToAdvance)`).
+    pub fn kind_name(&self) -> String {
+        match self {
+            Expect::Kind(k) => {
+                let debug = format!("{k:?}");
+                let end = debug.find([' ', '(', '{']).unwrap_or(debug.len());
+                debug[..end].to_string()
+            }
+            Expect::Ordering { class, .. } => format!("Ordering({class:?})"),
+            Expect::Panic { .. } => "GoWouldPanic".to_string(),
+            Expect::DuplicateId { .. } => "DuplicateId".to_string(),
+        }
+    }
+}
+
+/// The catalogue as a Markdown table (the README's): each corruption's name, level, trace
+/// versions, the reference's error kinds, Go's message for seed 0 as the newest release
+/// prints it for the newest version, and what other releases (reading each version's
+/// seed-0 case, written `go1.22@1.22`) say where it differs.
+pub fn markdown_table() -> String {
+    let mut out = String::from(
+        "| Corruption | Level | Versions | Reference error | Go's message (seed 0, newest release) | Where releases differ |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    let shown = |e: &Option<Expect>, p: Toolchain| match e {
+        Some(e) => format!("`{}`", e.go_pattern(p).replace('|', "\\|")),
+        None => "accepts".to_string(),
+    };
+    for &c in Corruption::ALL {
+        // (version, profile, kind name, Go's message) for every release reading each version.
+        let mut rows: Vec<(Version, Toolchain, String, String)> = Vec::new();
+        for &v in c.versions() {
+            let Ok(case) = c.apply(0, Some(v)) else {
+                continue;
+            };
+            for (p, e) in &case.expect {
+                let kind = e.as_ref().map_or("none (accepted)".to_string(), |e| {
+                    format!("`{}`", e.kind_name())
+                });
+                rows.push((v, *p, kind, shown(e, *p)));
+            }
+        }
+        let mut kinds: Vec<&str> = Vec::new();
+        for (_, _, k, _) in &rows {
+            if !kinds.contains(&k.as_str()) {
+                kinds.push(k);
+            }
+        }
+        let newest = rows.last().map_or(String::new(), |r| r.3.clone());
+        // Numbers differ from trace to trace; only other wording is a difference.
+        let digits = regex::Regex::new("[0-9]+").expect("a valid regex");
+        let wording = |m: &str| digits.replace_all(m, "N").into_owned();
+        let mut others: Vec<(String, Vec<(Version, Toolchain)>)> = Vec::new();
+        for (v, p, _, message) in &rows {
+            if wording(message) == wording(&newest) {
+                continue;
+            }
+            match others
+                .iter_mut()
+                .find(|(m, _)| wording(m) == wording(message))
+            {
+                Some((_, readers)) => readers.push((*v, *p)),
+                None => others.push((message.clone(), vec![(*v, *p)])),
+            }
+        }
+        let others: Vec<String> = others
+            .into_iter()
+            .map(|(m, readers)| {
+                // "1.22 traces" when every release reading that version says so.
+                let mut labels: Vec<String> = Vec::new();
+                for &v in c.versions() {
+                    let all = rows.iter().filter(|r| r.0 == v).count();
+                    let here: Vec<Toolchain> =
+                        readers.iter().filter(|r| r.0 == v).map(|r| r.1).collect();
+                    if here.is_empty() {
+                        continue;
+                    }
+                    if here.len() == all {
+                        labels.push(format!("1.{} traces", v.number()));
+                    } else {
+                        labels.extend(here.iter().map(|p| format!("{p} on 1.{}", v.number())));
+                    }
+                }
+                format!("{}: {m}", labels.join(", "))
+            })
+            .collect();
+        let versions: Vec<String> = c
+            .versions()
+            .iter()
+            .map(|v| v.number().to_string())
+            .collect();
+        out.push_str(&format!(
+            "| `{}` | {} | 1.{} | {} | {newest} | {} |\n",
+            c.name(),
+            c.level().name(),
+            versions.join(", 1."),
+            kinds.join(" / "),
+            if others.is_empty() {
+                "none".to_string()
+            } else {
+                others.join("; ")
+            },
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

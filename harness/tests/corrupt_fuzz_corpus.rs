@@ -11,9 +11,19 @@ use std::process::Command;
 use trace_harness::corrupt::reference_error;
 use trace_harness::{gostr, toolchains, Toolchain};
 
+/// The FuzzReader corpus folder of a GOROOT (Go 1.22 keeps it under `internal/trace/v2`).
+fn corpus_dir(goroot: &Path) -> Option<PathBuf> {
+    ["src/internal/trace", "src/internal/trace/v2"]
+        .iter()
+        .map(|p| goroot.join(p).join("testdata/fuzz/FuzzReader"))
+        .find(|d| d.is_dir())
+}
+
 /// The inputs of a `go test fuzz v1` corpus folder: each file's single `[]byte("…")` line.
 fn corpus(goroot: &Path) -> Vec<(String, Vec<u8>)> {
-    let dir = goroot.join("src/internal/trace/testdata/fuzz/FuzzReader");
+    let Some(dir) = corpus_dir(goroot) else {
+        return Vec::new();
+    };
     let mut inputs = Vec::new();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -53,12 +63,6 @@ fn gos_fuzz_corpus_gets_clean_answers_and_go_1_27s_verdict() {
         let Ok(root) = toolchains::goroot(&go) else {
             continue;
         };
-        if !root
-            .join("src/internal/trace/testdata/fuzz/FuzzReader")
-            .is_dir()
-        {
-            continue;
-        }
         for (name, bytes) in corpus(&root) {
             if !inputs.iter().any(|(_, b)| *b == bytes) {
                 inputs.push((format!("{older}-{name}"), bytes));

@@ -106,3 +106,39 @@ fn the_readme_lists_the_catalogue() {
 fn print_the_catalogue_table() {
     print!("{}", trace_harness::corrupt::markdown_table());
 }
+
+#[test]
+fn benign_mutations_leave_every_listing_as_it_was() {
+    use trace_harness::corrupt::benign::Mutation;
+    use trace_harness::jsonl::listing;
+    use trace_harness::Toolchain;
+    let mut failures = Vec::new();
+    for &mutation in Mutation::ALL {
+        for seed in 0..SEEDS {
+            let case = mutation.apply(seed, None).unwrap();
+            assert_ne!(case.bytes, case.original, "{}", mutation.name());
+            for profile in Toolchain::ALL {
+                if !profile.accepts(case.config.version) {
+                    continue;
+                }
+                let before = listing(&case.original, profile).map_err(|e| e.to_string());
+                let after = listing(&case.bytes, profile).map_err(|e| e.to_string());
+                if before.is_err() || before != after {
+                    failures.push(format!(
+                        "{} seed {seed} (trace seed {}, {}) {profile}: {:?}",
+                        mutation.name(),
+                        case.seed,
+                        case.config.version,
+                        after.err()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures[..failures.len().min(20)].join("\n")
+    );
+}

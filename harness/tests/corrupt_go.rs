@@ -120,3 +120,63 @@ fn go_rejects_each_corruption_as_the_catalogue_says() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn go_prints_the_same_for_benign_mutations() {
+    use trace_harness::corrupt::benign::Mutation;
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for profile in Toolchain::ALL {
+        let Some(go) = common::go_or_skip(profile) else {
+            continue;
+        };
+        let tool = trace_tool(&go);
+        let flag = if profile < Toolchain::Go1_25 {
+            "-d=1"
+        } else {
+            "-d=parsed"
+        };
+        let print = |bytes: &[u8], name: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let out = std::process::Command::new(&tool)
+                .env("TZ", "UTC")
+                .arg(flag)
+                .arg(&path)
+                .output()
+                .unwrap();
+            (out.status.success(), out.stdout)
+        };
+        for &mutation in Mutation::ALL {
+            for seed in 0..SEEDS {
+                let case = mutation.apply(seed, None).unwrap();
+                if !profile.accepts(case.config.version) {
+                    continue;
+                }
+                runs += 1;
+                let before = print(&case.original, "original.trace");
+                let after = print(&case.bytes, "mutated.trace");
+                if !before.0 || before != after {
+                    failures.push(format!(
+                        "{} seed {seed} {profile}: accepted {} then {}, output {}",
+                        mutation.name(),
+                        before.0,
+                        after.0,
+                        if before.1 == after.1 {
+                            "equal"
+                        } else {
+                            "differs"
+                        }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {runs}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -14,6 +14,7 @@ use crate::seeded::SplitMix64;
 use crate::spec::ev;
 use crate::version::{Toolchain, Version};
 
+pub mod benign;
 mod layout;
 
 use layout::{Layout, Record};

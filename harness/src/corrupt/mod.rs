@@ -28,6 +28,8 @@ pub enum Level {
     Wire,
     /// Event semantics: sequence numbers, goroutine and proc states, ranges.
     Semantic,
+    /// A valid trace of one version under the header of another.
+    VersionMix,
 }
 
 impl Level {
@@ -37,6 +39,7 @@ impl Level {
             Level::Bytes => "bytes",
             Level::Wire => "wire",
             Level::Semantic => "semantic",
+            Level::VersionMix => "version mix",
         }
     }
 }
@@ -121,8 +124,10 @@ pub struct Corrupted {
     pub corruption: Corruption,
     /// The seed of the valid trace that was corrupted (the asked-for seed or a later one).
     pub seed: u64,
-    /// The config of that valid trace.
+    /// The config of that valid trace (a version mix writes another version's header).
     pub config: Config,
+    /// The version the corrupted trace's header names.
+    pub version: Version,
     /// The corrupted bytes.
     pub bytes: Vec<u8>,
     /// For each Go release that reads the trace's version, oldest first: the error it
@@ -260,6 +265,16 @@ catalogue! {
     TaskEndedTwice = "task-ended-twice", Semantic, "A UserTaskEnd is repeated right after itself.";
     CpuSampleUnknownStack = "cpu-sample-unknown-stack", Semantic,
         "A CPU sample names a stack the generation lacks: Go's parser passes it on, its validator and printer panic.";
+    Go123EventsInGo122 = "go123-events-in-go122", VersionMix,
+        "A go 1.23 trace with coroutine events under a go 1.22 header: only Go 1.22 objects.";
+    SyncBatchesInGo123 = "sync-batches-in-go123", VersionMix,
+        "A go 1.25 trace (sync batches, no frequency batch) under a go 1.23 header.";
+    EndOfGenerationInGo125 = "end-of-generation-in-go125", VersionMix,
+        "A go 1.26 trace (EndOfGeneration records) under a go 1.25 header.";
+    FrequencyOnlySyncInGo125 = "frequency-only-sync-in-go125", VersionMix,
+        "A go 1.23 trace (a frequency batch, no sync batch) under a go 1.25 header.";
+    MissingEndOfGenerationInGo126 = "missing-end-of-generation-in-go126", VersionMix,
+        "A go 1.25 trace (no EndOfGeneration) under a go 1.26 header.";
 }
 
 /// Steps per generation at most: enough events to corrupt, small enough to test fast.
@@ -291,6 +306,10 @@ impl Corruption {
             | BatchSizeShortOfContent
             | BatchSizeZero => &[Version::Go126],
             TruncatedBeforeFrequency => &[Version::Go122, Version::Go123],
+            Go123EventsInGo122 => &[Version::Go122],
+            SyncBatchesInGo123 => &[Version::Go123],
+            EndOfGenerationInGo125 | FrequencyOnlySyncInGo125 => &[Version::Go125],
+            MissingEndOfGenerationInGo126 => &[Version::Go126],
             MissingSyncBatch | MissingClockSnapshot | DuplicateClockSnapshot | BadSyncEntry => SYNC,
             GoSwitchToUnknown | GoSwitchToNotWaiting | UseAfterSwitchDestroy => {
                 &[Version::Go123, Version::Go125, Version::Go126]
@@ -321,9 +340,10 @@ impl Corruption {
         };
         for attempt in 0..ATTEMPTS {
             let trace_seed = seed.wrapping_add(attempt);
-            let config = self.config(version, trace_seed);
+            let source = self.source_version().unwrap_or(version);
+            let config = self.config(source, trace_seed);
             let bytes = gen::generate(&config, trace_seed);
-            let Some(layout) = Layout::parse(&bytes, version) else {
+            let Some(layout) = Layout::parse(&bytes, source) else {
                 continue;
             };
             let mut rng = SplitMix64(trace_seed ^ 0x5eed_c0de);
@@ -337,6 +357,7 @@ impl Corruption {
                     corruption: self,
                     seed: trace_seed,
                     config,
+                    version,
                     bytes,
                     expect,
                 });
@@ -347,6 +368,31 @@ impl Corruption {
             self.name(),
             seed.wrapping_add(ATTEMPTS - 1)
         ))
+    }
+
+    /// For a version mix: the version of the valid trace put under another header.
+    pub fn source_version(self) -> Option<Version> {
+        use Corruption::*;
+        match self {
+            Go123EventsInGo122 | FrequencyOnlySyncInGo125 => Some(Version::Go123),
+            SyncBatchesInGo123 | MissingEndOfGenerationInGo126 => Some(Version::Go125),
+            EndOfGenerationInGo125 => Some(Version::Go126),
+            _ => None,
+        }
+    }
+
+    /// For a version mix that puts events under a header whose version lacks them: a
+    /// regular expression for the error of strict mode (`dump --strict`), which Go lacks.
+    pub fn strict_error(self) -> Option<&'static str> {
+        match self {
+            Corruption::Go123EventsInGo122 => {
+                Some(r"event Go[A-Za-z]+ \(4[5-8]\) does not exist in go 1\.22 traces")
+            }
+            Corruption::SyncBatchesInGo123 => {
+                Some(r"event Sync \(50\) does not exist in go 1\.23 traces")
+            }
+            _ => None,
+        }
     }
 
     /// The config of the valid trace: the seed's, with what this corruption needs forced.
@@ -361,9 +407,10 @@ impl Corruption {
             DuplicateStackId | StackIdZero | OversizedStack | FrameUnknownString => {
                 config.stacks = config.stacks.max(2)
             }
-            GoSwitchToUnknown | GoSwitchToNotWaiting | UseAfterSwitchDestroy => {
-                config.features.coroutines = true
-            }
+            GoSwitchToUnknown
+            | GoSwitchToNotWaiting
+            | UseAfterSwitchDestroy
+            | Go123EventsInGo122 => config.features.coroutines = true,
             ProcStealOfUnknown => config.features.syscalls = true,
             SweepEndedNeverBegun | MarkAssistEndedNeverBegun => config.features.gc = true,
             TaskEndedTwice => config.features.annotations = true,
@@ -1004,6 +1051,41 @@ impl Corruption {
                         pattern,
                     }),
                 )
+            }
+            Go123EventsInGo122
+            | SyncBatchesInGo123
+            | EndOfGenerationInGo125
+            | FrequencyOnlySyncInGo125
+            | MissingEndOfGenerationInGo126 => {
+                let header = self.versions()[0];
+                let expect: ExpectFn = match self {
+                    Go123EventsInGo122 => {
+                        // Only Go 1.22 reads go 1.22 traces with its own go 1.22 table.
+                        let newer = t
+                            .find_events(|e| (ev::GO_SWITCH..=ev::GO_STATUS_STACK).contains(&e.ty));
+                        if newer.is_empty() {
+                            return None;
+                        }
+                        Box::new(|p| {
+                            (p == Toolchain::Go1_22).then_some(Expect::Ordering {
+                                class: OrderClass::BadEvent,
+                                pattern: "found invalid event type: 4[5-8]",
+                            })
+                        })
+                    }
+                    SyncBatchesInGo123 | FrequencyOnlySyncInGo125 => kind(ErrorKind::NoFrequency),
+                    EndOfGenerationInGo125 => Box::new(|p| {
+                        Some(Expect::Kind(if p >= Toolchain::Go1_26 {
+                            ErrorKind::InvalidGeneration(0)
+                        } else {
+                            ErrorKind::ExpectedBatch(ev::END_OF_GENERATION)
+                        }))
+                    }),
+                    _ => kind(ErrorKind::InterleavedGenerations),
+                };
+                let mut b = bytes;
+                b[..crate::version::HEADER_LEN].copy_from_slice(&header.header());
+                (b, expect)
             }
             CpuSampleUnknownStack => {
                 let found = t.find_events(|e| e.ty == ev::CPU_SAMPLE);

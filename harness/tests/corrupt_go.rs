@@ -1,6 +1,7 @@
 //! Corrupted traces against the cached Go toolchains: each release that reads a corrupted
 //! trace rejects it with a message that the corruption's regular expression for that
-//! release finds, or accepts it where the catalogue says that release accepts it.
+//! release finds, or accepts it where the catalogue says that release accepts it; and the
+//! events it printed before its error are exactly what `dump --as` prints.
 
 mod common;
 
@@ -35,6 +36,23 @@ fn run(job: &Job, dir: &std::path::Path) -> Option<String> {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let first_line = stderr.lines().next().unwrap_or_default().to_string();
+    // What Go printed before its error is what `dump --as` prints, byte for byte.
+    let ours = std::process::Command::new(env!("CARGO_BIN_EXE_trace-harness"))
+        .args(["dump", "--as", job.profile.name()])
+        .arg(&path)
+        .output()
+        .unwrap();
+    if ours.stdout != out.stdout {
+        let lines = |b: &[u8]| b.split(|&c| c == b'\n').count();
+        return Some(format!(
+            "{}: dump printed {} lines, Go {} (exits {:?} and {:?})",
+            job.name,
+            lines(&ours.stdout),
+            lines(&out.stdout),
+            ours.status.code(),
+            out.status.code()
+        ));
+    }
     match &job.pattern {
         None if out.status.success() => None,
         None => Some(format!("{}: Go rejected it: {first_line}", job.name)),

@@ -122,7 +122,17 @@ fn benign_mutations_leave_every_listing_as_it_was() {
                     continue;
                 }
                 let before = listing(&case.original, profile).map_err(|e| e.to_string());
-                let after = listing(&case.bytes, profile).map_err(|e| e.to_string());
+                let after = listing(&case.bytes, profile);
+                if mutation.rejected_by(profile) {
+                    if !matches!(&after, Err(e) if e.kind == trace_harness::ErrorKind::BadHeader) {
+                        failures.push(format!(
+                            "{} seed {seed} {profile}: expected BadHeader",
+                            mutation.name()
+                        ));
+                    }
+                    continue;
+                }
+                let after = after.map_err(|e| e.to_string());
                 if before.is_err() || before != after {
                     failures.push(format!(
                         "{} seed {seed} (trace seed {}, {}) {profile}: {:?}",
@@ -141,4 +151,24 @@ fn benign_mutations_leave_every_listing_as_it_was() {
         failures.len(),
         failures[..failures.len().min(20)].join("\n")
     );
+}
+
+#[test]
+fn go_1_22_wants_the_exact_16_byte_header() {
+    // Go 1.22.10's `go tool trace` says "not a trace file" for `go 1.022 trace` and
+    // `go  1.22 trace` (corrupt_go.rs checks it live); Go 1.23 reads both.
+    use trace_harness::order::EventReader;
+    use trace_harness::{gen, ErrorKind, Toolchain, Version};
+    let config = gen::Config::from_seed(Version::Go122, 3);
+    let bytes = gen::generate(&config, 3);
+    for header in [&b"go 1.022 trace\0\0\0"[..], b"go  1.22 trace\0\0\0"] {
+        let lenient = [header, &bytes[16..]].concat();
+        let err = EventReader::new(&lenient[..], Toolchain::Go1_22)
+            .err()
+            .unwrap();
+        assert_eq!(err.kind, ErrorKind::BadHeader);
+        let events = EventReader::new(&lenient[..], Toolchain::Go1_23).unwrap();
+        assert!(events.into_iter().all(|e| e.is_ok()));
+    }
+    assert!(EventReader::new(&bytes[..], Toolchain::Go1_22).is_ok());
 }

@@ -20,6 +20,10 @@ pub enum Mutation {
     SwapBatchesOfTwoThreads,
     /// Every number of one event batch's events written one byte wider than needed.
     PadVarints,
+    /// A 17-byte header, `go 1.0NN trace`: Go's `Fscanf("go 1.%d trace…")` reads `0NN`.
+    ZeroPaddedVersion,
+    /// A 17-byte header, `go  1.NN trace`: a space in Go's scan format takes any run of them.
+    DoubleSpacedHeader,
 }
 
 /// A valid trace and its benign rewrite.
@@ -43,6 +47,8 @@ impl Mutation {
         Mutation::SplitBatch,
         Mutation::SwapBatchesOfTwoThreads,
         Mutation::PadVarints,
+        Mutation::ZeroPaddedVersion,
+        Mutation::DoubleSpacedHeader,
     ];
 
     /// The stable kebab-case name.
@@ -51,12 +57,24 @@ impl Mutation {
             Mutation::SplitBatch => "split-batch",
             Mutation::SwapBatchesOfTwoThreads => "swap-batches-of-two-threads",
             Mutation::PadVarints => "pad-varints",
+            Mutation::ZeroPaddedVersion => "zero-padded-version",
+            Mutation::DoubleSpacedHeader => "double-spaced-header",
         }
     }
 
     /// The mutation named `name`.
     pub fn parse(name: &str) -> Option<Mutation> {
         Mutation::ALL.iter().copied().find(|m| m.name() == name)
+    }
+
+    /// Whether Go release `profile` rejects the rewrite although it reads the original:
+    /// Go 1.22's `go tool trace` wants the runtime's exact 16-byte header ("not a trace
+    /// file"), a documented exception to "benign".
+    pub fn rejected_by(self, profile: crate::version::Toolchain) -> bool {
+        matches!(
+            self,
+            Mutation::ZeroPaddedVersion | Mutation::DoubleSpacedHeader
+        ) && profile == crate::version::Toolchain::Go1_22
     }
 
     /// Applies the mutation to a trace of `version` (or one drawn from `seed`).
@@ -99,6 +117,15 @@ impl Mutation {
                     .all(|e| e.spec().timed && !e.args.is_empty())
         };
         match self {
+            Mutation::ZeroPaddedVersion | Mutation::DoubleSpacedHeader => {
+                let number = t.version.number();
+                t.header = if self == Mutation::ZeroPaddedVersion {
+                    format!("go 1.0{number} trace\0\0\0")
+                } else {
+                    format!("go  1.{number} trace\0\0\0")
+                }
+                .into_bytes();
+            }
             Mutation::SplitBatch => {
                 let batches = t.find(|r| timed_batch(r) && r.events().len() >= 2);
                 let r = *batches.get(rng.below(batches.len() as u64) as usize)?;

@@ -183,6 +183,8 @@ macro_rules! catalogue {
 
 catalogue! {
     BadHeader = "bad-header", Bytes, "The header's `go 1.` is misspelt.";
+    HeaderExtraNul = "header-extra-nul", Bytes,
+        "A fourth NUL after the header, which Go then reads as a record of type 0.";
     UnknownVersion = "unknown-version", Bytes, "The header names go 1.24, a version no runtime writes.";
     TruncatedAtBatchBoundary = "truncated-at-batch-boundary", Bytes,
         "go 1.26: the file ends between two batches of the last generation.";
@@ -434,6 +436,11 @@ impl Corruption {
                 let mut b = bytes;
                 b[0] = b'G';
                 (b, kind(ErrorKind::BadHeader))
+            }
+            HeaderExtraNul => {
+                let mut b = bytes;
+                b.insert(crate::version::HEADER_LEN, 0);
+                (b, kind(ErrorKind::ExpectedBatch(ev::NONE)))
             }
             UnknownVersion => {
                 let mut b = bytes;

@@ -136,7 +136,8 @@ pub struct Corrupted {
 }
 
 impl Corrupted {
-    /// The error Go release `profile` must report, if it reads the trace's version.
+    /// The error Go release `profile` must report; `None` if it accepts the trace or does
+    /// not read its version.
     pub fn expect_for(&self, profile: Toolchain) -> Option<&Expect> {
         self.expect
             .iter()
@@ -457,9 +458,7 @@ impl Corruption {
                 let cuts: Vec<usize> = (first_events + 1..t.records.len())
                     .filter(|&i| matches!(t.records[i], Record::Batch { .. }))
                     .collect();
-                let cut = cuts[pick(rng, cuts.len().max(1)) % cuts.len().max(1)..]
-                    .first()
-                    .copied()?;
+                let cut = *cuts.get(pick(rng, cuts.len()))?;
                 (
                     bytes[..spans[cut].start].to_vec(),
                     kind(ErrorKind::IncompleteGeneration),
@@ -493,7 +492,7 @@ impl Corruption {
             }
             TruncatedMidVarint => {
                 // The header's timestamp: the third number after the type byte.
-                let candidates: Vec<(usize, usize, usize)> = t
+                let candidates: Vec<(usize, usize)> = t
                     .generation_starts()
                     .into_iter()
                     .map(|r| spans[r])
@@ -503,10 +502,10 @@ impl Corruption {
                             pos += crate::varint::read(&bytes[pos..]).ok()?.1;
                         }
                         let len = crate::varint::read(&bytes[pos..]).ok()?.1;
-                        (len > 1).then_some((pos, len, 0))
+                        (len > 1).then_some((pos, len))
                     })
                     .collect();
-                let &(pos, len, _) = candidates.get(pick(rng, candidates.len().max(1)))?;
+                let &(pos, len) = candidates.get(pick(rng, candidates.len()))?;
                 let cut = pos + 1 + pick(rng, len - 1);
                 let cause = ReadCause::UnexpectedEof;
                 (
@@ -602,7 +601,7 @@ impl Corruption {
             }
             BatchSizeShortOfContent | BatchSizeZero => {
                 let batches = t.find(|r| r.is_event_batch() && r.events().len() > 1);
-                let r = *batches.get(pick(rng, batches.len().max(1)))?;
+                let r = *batches.get(pick(rng, batches.len()))?;
                 let mut l = t.clone();
                 let span = spans[r];
                 let (declared, stray) = if self == BatchSizeZero {
@@ -641,7 +640,7 @@ impl Corruption {
                     .into_iter()
                     .skip(1)
                     .collect();
-                let r = *inside.get(pick(rng, inside.len().max(1)))?;
+                let r = *inside.get(pick(rng, inside.len()))?;
                 let mut l = t.clone();
                 let Record::Batch { gen, .. } = &mut l.records[r] else {
                     return None;
@@ -731,7 +730,7 @@ impl Corruption {
                     _ => (ev::STACK, "trace.stack"),
                 };
                 let found = t.find_events(|e| e.ty == entry && e.args[0] >= 2);
-                let &(r, i) = found.get(pick(rng, found.len().max(1)))?;
+                let &(r, i) = found.get(pick(rng, found.len()))?;
                 let mut l = t.clone();
                 let id = if matches!(self, StringIdZero | StackIdZero) {
                     0
@@ -754,14 +753,14 @@ impl Corruption {
             }
             OversizedString => {
                 let found = t.find_events(|e| e.ty == ev::STRING);
-                let &(r, i) = found.get(pick(rng, found.len().max(1)))?;
+                let &(r, i) = found.get(pick(rng, found.len()))?;
                 let mut l = t.clone();
                 l.records[r].events_mut()?[i].data = Some(vec![b'x'; 1025].into());
                 (l.encode(), kind(ErrorKind::InvalidStringSize(1025)))
             }
             OversizedStack => {
                 let found = t.find_events(|e| e.ty == ev::STACK && !e.frames.is_empty());
-                let &(r, i) = found.get(pick(rng, found.len().max(1)))?;
+                let &(r, i) = found.get(pick(rng, found.len()))?;
                 let mut l = t.clone();
                 let e = &mut l.records[r].events_mut()?[i];
                 let frame = e.frames[0];
@@ -771,7 +770,7 @@ impl Corruption {
             }
             FrameUnknownString => {
                 let found = t.find_events(|e| e.ty == ev::STACK && !e.frames.is_empty());
-                let &(r, i) = found.get(pick(rng, found.len().max(1)))?;
+                let &(r, i) = found.get(pick(rng, found.len()))?;
                 let mut l = t.clone();
                 let e = &mut l.records[r].events_mut()?[i];
                 let stack = e.args[0];
@@ -815,7 +814,7 @@ impl Corruption {
             }
             UnknownEventType => {
                 let batches = t.find(|r| r.is_event_batch() && r.gen() == t.first_gen());
-                let r = *batches.get(pick(rng, batches.len().max(1)))?;
+                let r = *batches.get(pick(rng, batches.len()))?;
                 let mut l = t.clone();
                 let events = l.records[r].events_mut()?;
                 let at = 1 + pick(rng, events.len());
@@ -836,7 +835,7 @@ impl Corruption {
             }
             SequenceSkipped | SequenceRepeated | GoStartOfRunning => {
                 let found = t.find_events(|e| e.ty == ev::GO_START && e.args[2] >= 2);
-                let &(r, i) = found.get(pick(rng, found.len().max(1)))?;
+                let &(r, i) = found.get(pick(rng, found.len()))?;
                 let mut l = t.clone();
                 let events = l.records[r].events_mut()?;
                 let mut args = events[i].args.to_vec();

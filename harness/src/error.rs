@@ -262,6 +262,9 @@ impl ErrorKind {
                     format!("expected batch event, got {name}")
                 }
             }
+            // Go 1.22's `go tool trace` still reads the old format, so it checks the header
+            // with its old parser first, and that one words the failure this way.
+            ErrorKind::BadHeader if profile == Toolchain::Go1_22 => "not a trace file".into(),
             _ => self.to_string(),
         }
     }

@@ -297,6 +297,12 @@ impl<R: Read> GenerationReader<R> {
         // The header is at most a few dozen bytes even with Go's lenient spacing.
         let peek = reader.fill_buf().map_err(|e| io_error(e, 0))?.to_vec();
         let (version, header_len) = read_header(&peek, profile)?;
+        // Go 1.22's `go tool trace` first checks the header with its old-format parser,
+        // which wants the runtime's exact 16 bytes ("not a trace file" otherwise), before
+        // its new parser reads it with `Fscanf`'s lenient spacing and digits.
+        if profile == Toolchain::Go1_22 && !peek.starts_with(&version.header()) {
+            return Err(Error::at(ErrorKind::BadHeader, 0));
+        }
         reader.consume(header_len);
         Ok(GenerationReader {
             stream: Stream {

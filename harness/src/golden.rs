@@ -115,6 +115,40 @@ pub fn write_success_test(comment: &str, trace_text: &str) -> String {
     out
 }
 
+/// A FAILURE golden test file in the form of Go's own: `-- expect --`, `FAILURE` and the
+/// Go-quoted regular expression `pattern` that the parser's error message must match,
+/// `-- trace --`, then `trace_text` (raw text form). `comment` goes first, as in
+/// [`write_success_test`].
+pub fn write_failure_test(comment: &str, pattern: &str, trace_text: &str) -> String {
+    let mut out = String::with_capacity(comment.len() + pattern.len() + trace_text.len() + 64);
+    for line in comment.lines() {
+        out.push_str("# ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("-- expect --\nFAILURE ");
+    gostr::quote_into(&mut out, pattern.as_bytes());
+    out.push_str("\n-- trace --\n");
+    out.push_str(trace_text);
+    if !trace_text.is_empty() && !trace_text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// A binary trace in the raw text form of the newest Go release that reads every one of its
+/// events, and that release; `None` when no release's raw reader gets through it (a broken
+/// header, a truncated event: such bytes have no text form).
+pub fn trace_text_for_golden(bytes: &[u8]) -> Option<(String, Toolchain)> {
+    GOLDEN_READERS.into_iter().find_map(|reader| {
+        let trace = RawTrace::parse(bytes, reader).ok()?;
+        let table = WireTable::new(reader, trace.version).unwrap_or_else(WireTable::full);
+        let mut text = String::new();
+        crate::text::write_trace(&mut text, &trace, &table, TextStyle::Go);
+        Some((text, reader))
+    })
+}
+
 /// Go releases that a generated golden file may target, newest first: the newest one whose
 /// text reader knows every event of a trace is the one whose test runner should read it.
 const GOLDEN_READERS: [Toolchain; 5] = [
@@ -178,6 +212,20 @@ mod tests {
             unterminated,
             "-- expect --\nSUCCESS\n-- trace --\nTrace Go1.22\n"
         );
+    }
+
+    #[test]
+    fn written_failure_tests_parse_back() {
+        let text = "Trace Go1.26\nEventBatch gen=0 m=0 time=1 size=1\nStacks\n";
+        let pattern = r#"invalid generation number 0 "quoted" \d"#;
+        let file = write_failure_test("made by a test", pattern, text);
+        assert!(file.starts_with(
+            "# made by a test\n-- expect --\nFAILURE \"invalid generation number 0 \\\"quoted\\\" \\\\d\"\n-- trace --\n"
+        ), "{file}");
+        let g = GoldenFile::parse(file.as_bytes()).unwrap();
+        assert_eq!(g.expect, Expectation::Failure(pattern.into()));
+        assert_eq!(g.trace, text.as_bytes());
+        assert!(trace_text_for_golden(b"not a trace").is_none());
     }
 
     #[test]

@@ -1,0 +1,246 @@
+//! `trace-harness gen --corrupt`: the corrupted bytes, the FAILURE golden tests (which our
+//! golden runner and Go 1.27's pass), and the usage errors.
+
+mod common;
+
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use trace_harness::corrupt::Corruption;
+use trace_harness::golden::{self, Expectation, GoldenOutcome};
+use trace_harness::{toolchains, Toolchain};
+
+fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trace-harness"))
+        .arg("gen")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn unknown_kinds_and_unsuited_versions_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.trace");
+    let result = run(&["--corrupt", "nope", "--seed", "1", "-o", path(&out)]);
+    assert_eq!(result.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&result.stderr);
+    for c in Corruption::ALL {
+        assert!(err.contains(c.name()), "{err}");
+    }
+    let result = run(&[
+        "--corrupt",
+        "missing-clock-snapshot",
+        "--version",
+        "1.22",
+        "--seed",
+        "1",
+        "-o",
+        path(&out),
+    ]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_command_writes_the_catalogue_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.trace");
+    for (i, c) in Corruption::ALL.iter().enumerate() {
+        let seed = i as u64;
+        let result = run(&[
+            "--corrupt",
+            c.name(),
+            "--seed",
+            &seed.to_string(),
+            "-o",
+            path(&out),
+        ]);
+        assert_eq!(result.status.code(), Some(0), "{}", c.name());
+        let expected = c.apply(seed, None).unwrap().bytes;
+        assert_eq!(std::fs::read(&out).unwrap(), expected, "{}", c.name());
+    }
+    let result = run(&["--corrupt", "random", "--seed", "12", "-o", path(&out)]);
+    assert_eq!(result.status.code(), Some(0));
+    let expected = Corruption::random(12).apply(12, None).unwrap().bytes;
+    assert_eq!(std::fs::read(&out).unwrap(), expected);
+    let result = run(&[
+        "--corrupt",
+        "generation-zero",
+        "--version",
+        "1.25",
+        "--seed",
+        "3",
+        "-o",
+        path(&out),
+    ]);
+    assert_eq!(result.status.code(), Some(0));
+    assert!(std::fs::read(&out).unwrap().starts_with(b"go 1.25 trace"));
+}
+
+const GO_GOLDEN_TEST: &str = r#"package trace_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"internal/trace/testtrace"
+)
+
+func TestHarnessCorrupt(t *testing.T) {
+	matches, err := filepath.Glob(filepath.Join(os.Getenv("HARNESS_GOLDEN"), "*.test"))
+	if err != nil || len(matches) == 0 {
+		t.Fatalf("no .test files in $HARNESS_GOLDEN: %v", err)
+	}
+	for _, testPath := range matches {
+		t.Run(filepath.Base(testPath), func(t *testing.T) {
+			tr, ver, exp, err := testtrace.ParseFile(testPath)
+			if err != nil {
+				t.Fatalf("failed to parse test file at %s: %v", testPath, err)
+			}
+			v := testtrace.NewValidator()
+			v.GoVersion = ver
+			testReader(t, tr, v, exp)
+		})
+	}
+}
+"#;
+
+/// Runs Go's golden test runner (`testReader` of `internal/trace`, through an overlay) of
+/// `go` over the `.test` files in `dir`.
+fn go_golden_runner(go: &Path, dir: &Path) -> Output {
+    let goroot = toolchains::goroot(go).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let test_file = scratch.path().join("harness_corrupt_test.go");
+    std::fs::write(&test_file, GO_GOLDEN_TEST).unwrap();
+    let target = goroot.join("src/internal/trace/harness_corrupt_test.go");
+    let overlay = scratch.path().join("overlay.json");
+    let replace = serde_json::json!({ "Replace": { path(&target): path(&test_file) } });
+    std::fs::write(&overlay, replace.to_string()).unwrap();
+    toolchains::go_command(go)
+        .env("GOFLAGS", "")
+        .env("HARNESS_GOLDEN", dir)
+        .arg("test")
+        .arg(format!("-overlay={}", overlay.display()))
+        .args([
+            "-count=1",
+            "-v",
+            "-run=^TestHarnessCorrupt$",
+            "internal/trace",
+        ])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn failure_tests_pass_our_golden_runner_and_gos() {
+    let dir = tempfile::tempdir().unwrap();
+    // Go 1.27's runner reads the files written for it; others go to a folder of their own.
+    let others = tempfile::tempdir().unwrap();
+    let mut written = Vec::new();
+    let mut refused = Vec::new();
+    for c in Corruption::ALL {
+        for seed in 0..2u64 {
+            let stem = format!("{}-{seed}", c.name());
+            let trace = dir.path().join(format!("{stem}.trace"));
+            let test = others.path().join(format!("{stem}.test"));
+            let result = run(&[
+                "--corrupt",
+                c.name(),
+                "--seed",
+                &seed.to_string(),
+                "-o",
+                path(&trace),
+                "--go-test",
+                path(&test),
+            ]);
+            match result.status.code() {
+                Some(0) => written.push((test, std::fs::read(&trace).unwrap())),
+                Some(2) => refused.push(c.name()),
+                other => panic!(
+                    "{stem}: exit {other:?}: {}",
+                    String::from_utf8_lossy(&result.stderr)
+                ),
+            }
+        }
+    }
+    // Bytes with no text form (headers, cut varints) and cases whose events before the
+    // error fail Go's validator are refused; the rest, most of the catalogue, are written.
+    assert!(written.len() >= Corruption::ALL.len(), "{refused:?}");
+    let mut for_go_1_27 = 0;
+    for (test, bytes) in &written {
+        let input = std::fs::read(test).unwrap();
+        let file = golden::GoldenFile::parse(&input).unwrap();
+        assert!(matches!(file.expect, Expectation::Failure(_)));
+        assert_eq!(&trace_harness::text::assemble(file.trace).unwrap(), bytes);
+        // The file names the release whose runner it is for.
+        let text = String::from_utf8_lossy(&input);
+        let reader = Toolchain::ALL
+            .into_iter()
+            .find(|p| text.starts_with(&format!("# For the golden test runner of {p}'s")))
+            .unwrap_or_else(|| panic!("{}: names no release", test.display()));
+        let outcome = golden::run(&input, reader).unwrap();
+        assert!(
+            matches!(outcome, GoldenOutcome::Pass(Some(_))),
+            "{}: {outcome:?}",
+            test.display()
+        );
+        if reader == Toolchain::Go1_27 {
+            std::fs::copy(test, dir.path().join(test.file_name().unwrap())).unwrap();
+            for_go_1_27 += 1;
+        }
+    }
+    let Some(go) = common::go_or_skip(Toolchain::Go1_27) else {
+        return;
+    };
+    let result = go_golden_runner(&go, dir.path());
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        result.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert_eq!(
+        stdout.matches("--- PASS: TestHarnessCorrupt/").count(),
+        for_go_1_27,
+        "{stdout}"
+    );
+}
+
+#[test]
+fn strict_mode_names_the_events_a_version_mix_borrows() {
+    // Go 1.23+ read these without a word (or fail later for another reason); strict mode
+    // rejects the first event the header's version lacks: a listed divergence from Go.
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for c in Corruption::ALL {
+        let Some(pattern) = c.strict_error() else {
+            continue;
+        };
+        for seed in 0..4 {
+            let case = c.apply(seed, None).unwrap();
+            let file = dir.path().join(format!("{}-{seed}.trace", c.name()));
+            std::fs::write(&file, &case.bytes).unwrap();
+            let out = Command::new(env!("CARGO_BIN_EXE_trace-harness"))
+                .args(["dump", "--strict"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{}: {err}", c.name());
+            assert!(
+                regex::Regex::new(pattern).unwrap().is_match(&err),
+                "{}: {err}",
+                c.name()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8);
+}

@@ -231,3 +231,40 @@ pub mod version_invariance {
         Ok(())
     }
 }
+
+/// A generated corruption: under every Go release that reads its version, the reference
+/// rejects it with exactly the error its corruption names (or accepts it where that
+/// release is documented to).
+pub mod invalid_is_rejected {
+    use super::*;
+    use crate::corrupt::{reference_error, Corruption};
+
+    /// Draws a corruption, a seed and a version, then checks the property.
+    pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
+        let corruption = *u.choose(Corruption::ALL).map_err(|e| e.to_string())?;
+        let seed = u64::arbitrary(u).unwrap_or(0);
+        let version = u.choose(corruption.versions()).ok().copied();
+        // No trace within reach holds what the corruption needs: nothing to check.
+        let Ok(corrupted) = corruption.apply(seed, version) else {
+            return Ok(());
+        };
+        for (profile, expect) in &corrupted.expect {
+            let got = reference_error(&corrupted.bytes, *profile);
+            let agrees = match (expect, &got) {
+                (Some(expect), Some(error)) => expect.matches(&error.kind),
+                (None, None) => true,
+                _ => false,
+            };
+            if !agrees {
+                return Err(format!(
+                    "{} seed {} ({profile}): expected {:?}, the reference says {:?}",
+                    corruption.name(),
+                    corrupted.seed,
+                    expect.as_ref().map(ToString::to_string),
+                    got.map(|e| e.to_string())
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -18,12 +18,13 @@ use trace_harness::Toolchain;
 
 /// Each fuzz target, with its property.
 type Run = fn(&mut Unstructured<'_>) -> Result<(), String>;
-const TARGETS: [(&str, Run); 5] = [
+const TARGETS: [(&str, Run); 6] = [
     ("parse_never_panics", targets::parse_never_panics::run),
     ("valid_is_accepted", targets::valid_is_accepted::run),
     ("text_roundtrip", targets::text_roundtrip::run),
     ("incremental_parse", targets::incremental_parse::run),
     ("version_invariance", targets::version_invariance::run),
+    ("invalid_is_rejected", targets::invalid_is_rejected::run),
 ];
 
 /// Seed files per target: name -> bytes.
@@ -82,6 +83,7 @@ fn seeds() -> BTreeMap<&'static str, BTreeMap<String, Vec<u8>>> {
         ("valid_is_accepted", 12, 72),
         ("incremental_parse", 12, 96),
         ("version_invariance", 8, 72),
+        ("invalid_is_rejected", 16, 24),
     ] {
         let seeds = (0..count)
             .map(|i| (format!("seed-random-{i:02}"), random(len)))
@@ -167,7 +169,7 @@ fn every_target_on_seeded_bytes() {
         let mut rng = SplitMix64(0x5eed_1000 + i as u64);
         let cases = match *target {
             "parse_never_panics" | "text_roundtrip" => 1_500,
-            "incremental_parse" => 300,
+            "incremental_parse" | "invalid_is_rejected" => 300,
             _ => 80,
         };
         for case in 0..cases {

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use trace_harness::corrupt::Corruption;
 use trace_harness::golden::{self, Expectation, GoldenOutcome};
-use trace_harness::{toolchains, Toolchain};
+use trace_harness::Toolchain;
 
 fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_trace-harness"))
@@ -83,61 +83,6 @@ fn the_command_writes_the_catalogue_bytes() {
     assert!(std::fs::read(&out).unwrap().starts_with(b"go 1.25 trace"));
 }
 
-const GO_GOLDEN_TEST: &str = r#"package trace_test
-
-import (
-	"os"
-	"path/filepath"
-	"testing"
-
-	"internal/trace/testtrace"
-)
-
-func TestHarnessCorrupt(t *testing.T) {
-	matches, err := filepath.Glob(filepath.Join(os.Getenv("HARNESS_GOLDEN"), "*.test"))
-	if err != nil || len(matches) == 0 {
-		t.Fatalf("no .test files in $HARNESS_GOLDEN: %v", err)
-	}
-	for _, testPath := range matches {
-		t.Run(filepath.Base(testPath), func(t *testing.T) {
-			tr, ver, exp, err := testtrace.ParseFile(testPath)
-			if err != nil {
-				t.Fatalf("failed to parse test file at %s: %v", testPath, err)
-			}
-			v := testtrace.NewValidator()
-			v.GoVersion = ver
-			testReader(t, tr, v, exp)
-		})
-	}
-}
-"#;
-
-/// Runs Go's golden test runner (`testReader` of `internal/trace`, through an overlay) of
-/// `go` over the `.test` files in `dir`.
-fn go_golden_runner(go: &Path, dir: &Path) -> Output {
-    let goroot = toolchains::goroot(go).unwrap();
-    let scratch = tempfile::tempdir().unwrap();
-    let test_file = scratch.path().join("harness_corrupt_test.go");
-    std::fs::write(&test_file, GO_GOLDEN_TEST).unwrap();
-    let target = goroot.join("src/internal/trace/harness_corrupt_test.go");
-    let overlay = scratch.path().join("overlay.json");
-    let replace = serde_json::json!({ "Replace": { path(&target): path(&test_file) } });
-    std::fs::write(&overlay, replace.to_string()).unwrap();
-    toolchains::go_command(go)
-        .env("GOFLAGS", "")
-        .env("HARNESS_GOLDEN", dir)
-        .arg("test")
-        .arg(format!("-overlay={}", overlay.display()))
-        .args([
-            "-count=1",
-            "-v",
-            "-run=^TestHarnessCorrupt$",
-            "internal/trace",
-        ])
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn failure_tests_pass_our_golden_runner_and_gos() {
     let dir = tempfile::tempdir().unwrap();
@@ -199,7 +144,7 @@ fn failure_tests_pass_our_golden_runner_and_gos() {
     let Some(go) = common::go_or_skip(Toolchain::Go1_27) else {
         return;
     };
-    let result = go_golden_runner(&go, dir.path());
+    let result = common::go_golden_runner(&go, dir.path());
     let stdout = String::from_utf8_lossy(&result.stdout);
     assert!(
         result.status.success(),
@@ -207,7 +152,7 @@ fn failure_tests_pass_our_golden_runner_and_gos() {
         String::from_utf8_lossy(&result.stderr)
     );
     assert_eq!(
-        stdout.matches("--- PASS: TestHarnessCorrupt/").count(),
+        stdout.matches("--- PASS: TestHarnessGolden/").count(),
         for_go_1_27,
         "{stdout}"
     );

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use trace_harness::coverage::Coverage;
 use trace_harness::gen::{self, BatchSplit, Config, Features, TimePolicy};
 use trace_harness::golden::{self, GoldenOutcome};
-use trace_harness::{toolchains, Toolchain, Version};
+use trace_harness::{Toolchain, Version};
 
 fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_trace-harness"))
@@ -376,65 +376,6 @@ fn count_writes_every_file_for_every_version() {
     assert!(first.starts_with("Trace Go1.22\n"), "{first}");
 }
 
-/// Go's `TestReaderGolden` loop over `$HARNESS_GOLDEN/*.test` instead of the package's own
-/// testdata: the same `testtrace.ParseFile`, validator and `testReader` Go runs on its
-/// golden files. Overlaid onto GOROOT's `internal/trace` (its tests live in package
-/// `trace_test`), so the cached GOROOT is never written.
-const GO_GOLDEN_TEST: &str = r#"package trace_test
-
-import (
-	"os"
-	"path/filepath"
-	"testing"
-
-	"internal/trace/testtrace"
-)
-
-func TestHarnessGolden(t *testing.T) {
-	matches, err := filepath.Glob(filepath.Join(os.Getenv("HARNESS_GOLDEN"), "*.test"))
-	if err != nil || len(matches) == 0 {
-		t.Fatalf("no .test files in $HARNESS_GOLDEN: %v", err)
-	}
-	for _, testPath := range matches {
-		t.Run(filepath.Base(testPath), func(t *testing.T) {
-			tr, ver, exp, err := testtrace.ParseFile(testPath)
-			if err != nil {
-				t.Fatalf("failed to parse test file at %s: %v", testPath, err)
-			}
-			v := testtrace.NewValidator()
-			v.GoVersion = ver
-			testReader(t, tr, v, exp)
-		})
-	}
-}
-"#;
-
-/// Runs Go's golden test runner of `go` over the `.test` files in `dir`.
-fn go_golden_runner(go: &Path, dir: &Path) -> Output {
-    let goroot = toolchains::goroot(go).unwrap();
-    let scratch = tempfile::tempdir().unwrap();
-    let test_file = scratch.path().join("harness_golden_test.go");
-    std::fs::write(&test_file, GO_GOLDEN_TEST).unwrap();
-    let target = goroot.join("src/internal/trace/harness_golden_test.go");
-    let overlay = scratch.path().join("overlay.json");
-    let replace = serde_json::json!({ "Replace": { path(&target): path(&test_file) } });
-    std::fs::write(&overlay, replace.to_string()).unwrap();
-    toolchains::go_command(go)
-        // The standard library is its own module; `-mod=mod` does not apply to it.
-        .env("GOFLAGS", "")
-        .env("HARNESS_GOLDEN", dir)
-        .arg("test")
-        .arg(format!("-overlay={}", overlay.display()))
-        .args([
-            "-count=1",
-            "-v",
-            "-run=^TestHarnessGolden$",
-            "internal/trace",
-        ])
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn go_test_files_pass_our_golden_runner_and_gos() {
     let dir = tempfile::tempdir().unwrap();
@@ -477,7 +418,7 @@ fn go_test_files_pass_our_golden_runner_and_gos() {
     let Some(go) = common::go_or_skip(Toolchain::Go1_27) else {
         return;
     };
-    let result = go_golden_runner(&go, &out);
+    let result = common::go_golden_runner(&go, &out);
     let stdout = String::from_utf8_lossy(&result.stdout);
     assert!(result.status.success(), "{stdout}\n{}", stderr(&result));
     // Every file ran as its own subtest, so none was skipped silently.

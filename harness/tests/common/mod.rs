@@ -82,3 +82,64 @@ pub fn go_or_skip(toolchain: Toolchain) -> Option<PathBuf> {
         }
     }
 }
+
+/// Go's `TestReaderGolden` loop over `$HARNESS_GOLDEN/*.test` instead of the package's own
+/// testdata: the same `testtrace.ParseFile`, validator and `testReader` Go runs on its
+/// golden files. Overlaid onto GOROOT's `internal/trace` (its tests live in package
+/// `trace_test`), so the cached GOROOT is never written.
+const GO_GOLDEN_TEST: &str = r#"package trace_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"internal/trace/testtrace"
+)
+
+func TestHarnessGolden(t *testing.T) {
+	matches, err := filepath.Glob(filepath.Join(os.Getenv("HARNESS_GOLDEN"), "*.test"))
+	if err != nil || len(matches) == 0 {
+		t.Fatalf("no .test files in $HARNESS_GOLDEN: %v", err)
+	}
+	for _, testPath := range matches {
+		t.Run(filepath.Base(testPath), func(t *testing.T) {
+			tr, ver, exp, err := testtrace.ParseFile(testPath)
+			if err != nil {
+				t.Fatalf("failed to parse test file at %s: %v", testPath, err)
+			}
+			v := testtrace.NewValidator()
+			v.GoVersion = ver
+			testReader(t, tr, v, exp)
+		})
+	}
+}
+"#;
+
+/// Runs Go's golden test runner of `go` over the `.test` files in `dir`; each passing file
+/// prints `--- PASS: TestHarnessGolden/<file>`.
+pub fn go_golden_runner(go: &Path, dir: &Path) -> std::process::Output {
+    let goroot = toolchains::goroot(go).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let test_file = scratch.path().join("harness_golden_test.go");
+    std::fs::write(&test_file, GO_GOLDEN_TEST).unwrap();
+    let target = goroot.join("src/internal/trace/harness_golden_test.go");
+    let overlay = scratch.path().join("overlay.json");
+    let replace =
+        serde_json::json!({ "Replace": { target.to_str().unwrap(): test_file.to_str().unwrap() } });
+    std::fs::write(&overlay, replace.to_string()).unwrap();
+    toolchains::go_command(go)
+        // The standard library is its own module; `-mod=mod` does not apply to it.
+        .env("GOFLAGS", "")
+        .env("HARNESS_GOLDEN", dir)
+        .arg("test")
+        .arg(format!("-overlay={}", overlay.display()))
+        .args([
+            "-count=1",
+            "-v",
+            "-run=^TestHarnessGolden$",
+            "internal/trace",
+        ])
+        .output()
+        .unwrap()
+}

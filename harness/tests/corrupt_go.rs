@@ -5,8 +5,9 @@
 
 mod common;
 
+use trace_harness::bench;
 use trace_harness::corrupt::Corruption;
-use trace_harness::{toolchains, Toolchain};
+use trace_harness::Toolchain;
 
 /// Seeds per corruption (each seed may draw another trace version).
 const SEEDS: u64 = 8;
@@ -70,19 +71,10 @@ fn run(job: &Job, dir: &std::path::Path) -> Option<String> {
     }
 }
 
-/// The `trace` tool binary of a `go` command (`go tool -n trace`), run directly so that
-/// each of the hundreds of runs skips the `go` command's own start-up.
+/// The `trace` tool binary of a `go` command, run directly so that each of the hundreds
+/// of runs skips the `go` command's own start-up.
 fn trace_tool(go: &std::path::Path) -> std::path::PathBuf {
-    let out = toolchains::go_command(go)
-        .args(["tool", "-n", "trace"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+    bench::go_trace_tool(go).unwrap_or_else(|e| panic!("go tool -n trace: {e}"))
 }
 
 #[test]

@@ -4,12 +4,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use trace_harness::gen::{generate, generate_with_oracle, Config};
 use trace_harness::order::EventReader;
 use trace_harness::validate::check_trace;
-use trace_harness::{bench, dump, jsonl, toolchains, Toolchain, Version};
+use trace_harness::{bench, dump, jsonl, Toolchain, Version};
 
 /// Seeds per version checked against our reader and validator.
 const SEEDS: u64 = 200;
@@ -272,19 +270,10 @@ fn go_accepts_generated_traces_and_prints_what_we_print() {
     assert_eq!(compared, count * 2 * Version::V2.len());
 }
 
-/// The `trace` tool binary behind `go tool trace` (`go tool -n trace`): running it directly
-/// saves the `go` command's start-up on each of the hundred runs.
-fn trace_tool(go: &Path) -> PathBuf {
-    let out = toolchains::go_command(go)
-        .args(["tool", "-n", "trace"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+/// The `trace` tool binary of a `go` command, run directly so that each of the hundreds
+/// of runs skips the `go` command's own start-up.
+fn trace_tool(go: &std::path::Path) -> std::path::PathBuf {
+    bench::go_trace_tool(go).unwrap_or_else(|e| panic!("go tool -n trace: {e}"))
 }
 
 fn finish(jobs: Vec<(String, Toolchain, Vec<u8>, std::process::Child)>) {

@@ -16,6 +16,7 @@ pub mod coverage;
 pub mod dump;
 pub mod error;
 pub mod event;
+pub mod expected;
 pub mod gen;
 pub mod generation;
 pub mod golden;

@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod conform;
 pub mod corrupt;
 pub mod coverage;
 pub mod dump;

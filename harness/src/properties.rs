@@ -28,32 +28,45 @@ pub fn wire_round_trip(data: &[u8]) -> Result<(), String> {
 
 /// [`wire_round_trip`] for one toolchain's view.
 pub fn wire_round_trip_as(data: &[u8], toolchain: Toolchain) -> Result<(), String> {
-    {
-        match RawTrace::parse(data, toolchain) {
-            Err(e) => offset_inside(&e, data.len(), "wire reader")?,
-            Ok(trace) => {
-                if trace.to_bytes() != data {
-                    return Err(format!("{toolchain}: re-encoding differs from the input"));
-                }
-                let table =
-                    WireTable::new(toolchain, trace.version).unwrap_or_else(WireTable::full);
-                let mut lossless = String::new();
-                text::write_trace(&mut lossless, &trace, &table, TextStyle::Lossless);
-                let back = TextReader::new(lossless.as_bytes(), Some(toolchain))
-                    .and_then(TextReader::into_trace)
-                    .map_err(|e| {
-                        format!("{toolchain}: lossless text does not read back: {e}\n{lossless}")
-                    })?;
-                if back.to_bytes() != data {
-                    return Err(format!(
-                        "{toolchain}: lossless text assembles to other bytes\n{lossless}"
-                    ));
-                }
-            }
+    if let Some(trace) = wire_reencodes_as(data, toolchain)? {
+        let table = WireTable::new(toolchain, trace.version).unwrap_or_else(WireTable::full);
+        let mut lossless = String::new();
+        text::write_trace(&mut lossless, &trace, &table, TextStyle::Lossless);
+        let back = TextReader::new(lossless.as_bytes(), Some(toolchain))
+            .and_then(TextReader::into_trace)
+            .map_err(|e| {
+                format!("{toolchain}: lossless text does not read back: {e}\n{lossless}")
+            })?;
+        if back.to_bytes() != data {
+            return Err(format!(
+                "{toolchain}: lossless text assembles to other bytes\n{lossless}"
+            ));
         }
-        records_are_located(data, toolchain)?;
     }
     Ok(())
+}
+
+/// Binary input under one toolchain's view: the wire reader and the record reader stop
+/// with an error located inside the input or succeed, and what the wire reader accepts
+/// re-encodes to the same bytes (returned for further checks).
+pub fn wire_reencodes_as(
+    data: &[u8],
+    toolchain: Toolchain,
+) -> Result<Option<RawTrace<'_>>, String> {
+    let trace = match RawTrace::parse(data, toolchain) {
+        Err(e) => {
+            offset_inside(&e, data.len(), "wire reader")?;
+            None
+        }
+        Ok(trace) => {
+            if trace.to_bytes() != data {
+                return Err(format!("{toolchain}: re-encoding differs from the input"));
+            }
+            Some(trace)
+        }
+    };
+    records_are_located(data, toolchain)?;
+    Ok(trace)
 }
 
 /// Binary input: the record reader and the batch event decoder never report an offset
@@ -130,10 +143,12 @@ pub fn generations_are_located_as(data: &[u8], profile: Toolchain) -> Result<(),
                             offset_inside(&e, data.len(), "orderer")?;
                             break;
                         }
-                        // Printing every ordered event must not panic either.
+                        // Printing and listing every ordered event (which calls every
+                        // accessor) must not panic either.
                         Ok(event) => {
                             text.clear();
                             let _ = crate::dump::try_write_event(&mut text, &event, profile);
+                            let _ = crate::jsonl::write_event(&mut text, &event, profile);
                             if let Some(validator) = &mut validator {
                                 let _ = validator.event(&event);
                             }

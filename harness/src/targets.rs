@@ -15,8 +15,9 @@ fn rest<'a>(u: &mut Unstructured<'a>) -> &'a [u8] {
 
 /// Any bytes, or bytes spliced behind a valid header and batch frame so that they reach the
 /// batch decoder and the orderer: every reader ends in success or an error located inside
-/// the input, accepted traces re-encode to the same bytes, and printing, listing and
-/// validating every ordered event never panics.
+/// the input, accepted traces re-encode to the same bytes, and every accessor of every
+/// ordered event (through its listing line) never panics. The text form is left to
+/// `text_roundtrip`, which keeps this target's executions short.
 pub mod parse_never_panics {
     use super::*;
 
@@ -28,18 +29,8 @@ pub mod parse_never_panics {
             .copied()
             .unwrap_or(Toolchain::Go1_27);
         let data = input(u);
-        crate::properties::wire_round_trip_as(&data, profile)?;
+        crate::properties::wire_reencodes_as(&data, profile)?;
         crate::properties::generations_are_located_as(&data, profile)?;
-        if let Ok(events) = crate::order::EventReader::new(&data[..], profile) {
-            let mut line = String::new();
-            for event in events.flatten() {
-                line.clear();
-                // Go crashes on some events; the listing reports that instead of crashing.
-                if crate::jsonl::write_event(&mut line, &event, profile).is_err() {
-                    break;
-                }
-            }
-        }
         Ok(())
     }
 

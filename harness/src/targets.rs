@@ -7,6 +7,12 @@ use arbitrary::{Arbitrary, Unstructured};
 
 use crate::version::{Toolchain, Version};
 
+/// A generator config and seed drawn from the input.
+fn draw_config(u: &mut Unstructured<'_>) -> (crate::gen::Config, u64) {
+    let config = crate::gen::Config::arbitrary(u).unwrap_or_default();
+    (config, u64::arbitrary(u).unwrap_or(0))
+}
+
 /// All the input not consumed yet.
 fn rest<'a>(u: &mut Unstructured<'a>) -> &'a [u8] {
     let n = u.len();
@@ -21,17 +27,31 @@ fn rest<'a>(u: &mut Unstructured<'a>) -> &'a [u8] {
 pub mod parse_never_panics {
     use super::*;
 
+    /// This target at the type level (see [`Input`](super::Input)).
+    pub struct Name;
+
     /// Builds the input and checks the property under one Go release's view, chosen by
     /// the input (one release per run keeps each run fast; the fuzzer varies it).
     pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
+        let (profile, data) = draw(u);
+        crate::properties::wire_reencodes_as(&data, profile)?;
+        crate::properties::generations_are_located_as(&data, profile)?;
+        Ok(())
+    }
+
+    /// The release whose view is checked and the input bytes.
+    fn draw(u: &mut Unstructured<'_>) -> (Toolchain, Vec<u8>) {
         let profile = u
             .choose(&Toolchain::ALL)
             .copied()
             .unwrap_or(Toolchain::Go1_27);
-        let data = input(u);
-        crate::properties::wire_reencodes_as(&data, profile)?;
-        crate::properties::generations_are_located_as(&data, profile)?;
-        Ok(())
+        (profile, input(u))
+    }
+
+    /// The trace an input checks, for reproducers.
+    pub fn traces(u: &mut Unstructured<'_>) -> Vec<(String, Vec<u8>)> {
+        let (profile, data) = draw(u);
+        vec![(format!("input-{profile}"), data)]
     }
 
     /// Raw bytes, or a header plus one or more batch frames around arbitrary payloads.
@@ -69,11 +89,22 @@ pub mod parse_never_panics {
 pub mod valid_is_accepted {
     use super::*;
 
+    /// This target at the type level (see [`Input`](super::Input)).
+    pub struct Name;
+
     /// Draws a config and a seed, then checks the property.
     pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
-        let config = crate::gen::Config::arbitrary(u).unwrap_or_default();
-        let seed = u64::arbitrary(u).unwrap_or(0);
+        let (config, seed) = draw_config(u);
         crate::properties::generated_trace_is_valid_for(&config, seed)
+    }
+
+    /// The generated trace, for reproducers.
+    pub fn traces(u: &mut Unstructured<'_>) -> Vec<(String, Vec<u8>)> {
+        let (config, seed) = draw_config(u);
+        vec![(
+            format!("generated-seed-{seed}"),
+            crate::gen::generate(&config, seed),
+        )]
     }
 }
 
@@ -82,6 +113,9 @@ pub mod valid_is_accepted {
 /// identity for any bytes the wire reader accepts.
 pub mod text_roundtrip {
     use super::*;
+
+    /// This target at the type level (see [`Input`](super::Input)).
+    pub struct Name;
 
     /// Checks the property on the input as text, then as binary.
     pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
@@ -93,12 +127,28 @@ pub mod text_roundtrip {
             crate::properties::text_round_trip(data)
         }
     }
+
+    /// The binary input, or what the text input assembles to, for reproducers.
+    pub fn traces(u: &mut Unstructured<'_>) -> Vec<(String, Vec<u8>)> {
+        let as_binary = u.arbitrary::<bool>().unwrap_or(false);
+        let data = rest(u);
+        if as_binary {
+            return vec![("input".to_string(), data.to_vec())];
+        }
+        crate::text::TextReader::new(data, None)
+            .and_then(crate::text::TextReader::into_trace)
+            .map(|trace| vec![("assembled".to_string(), trace.to_bytes())])
+            .unwrap_or_default()
+    }
 }
 
 /// A trace fed to the reader in arbitrary chunks gives the same events and the same error
 /// (kind and offset) as when read from one slice.
 pub mod incremental_parse {
     use super::*;
+
+    /// This target at the type level (see [`Input`](super::Input)).
+    pub struct Name;
     use std::io::Read;
 
     /// Reads from a slice in chunks whose sizes come from the fuzz input.
@@ -146,21 +196,37 @@ pub mod incremental_parse {
         lines
     }
 
-    /// A generated trace (maybe cut short) or raw bytes, read whole and in chunks.
-    pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
+    /// The release, the chunk sizes, and a generated trace (maybe cut short) or raw bytes.
+    fn draw(u: &mut Unstructured<'_>) -> Result<(Toolchain, Vec<usize>, Vec<u8>), String> {
         let profile = *u.choose(&Toolchain::ALL).map_err(|e| e.to_string())?;
         let sizes: Vec<usize> = (0..u.int_in_range(0..=8u8).unwrap_or(0))
             .map(|_| u.int_in_range(1..=70_000usize).unwrap_or(1))
             .collect();
         let data = if u.arbitrary::<bool>().unwrap_or(false) {
-            let config = crate::gen::Config::arbitrary(u).unwrap_or_default();
-            let mut bytes = crate::gen::generate(&config, u64::arbitrary(u).unwrap_or(0));
+            let (config, seed) = draw_config(u);
+            let mut bytes = crate::gen::generate(&config, seed);
             let cut = u.int_in_range(0..=bytes.len()).unwrap_or(bytes.len());
             bytes.truncate(cut);
             bytes
         } else {
             rest(u).to_vec()
         };
+        Ok((profile, sizes, data))
+    }
+
+    /// The trace read whole and in chunks, for reproducers.
+    pub fn traces(u: &mut Unstructured<'_>) -> Vec<(String, Vec<u8>)> {
+        draw(u)
+            .map(|(profile, sizes, data)| {
+                let sizes: Vec<String> = sizes.iter().map(ToString::to_string).collect();
+                vec![(format!("input-{profile}-chunks-{}", sizes.join("-")), data)]
+            })
+            .unwrap_or_default()
+    }
+
+    /// A generated trace (maybe cut short) or raw bytes, read whole and in chunks.
+    pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
+        let (profile, sizes, data) = draw(u)?;
         let whole = outcome(&data[..], profile);
         let chunked = outcome(
             Chunked {
@@ -191,12 +257,12 @@ pub mod incremental_parse {
 pub mod version_invariance {
     use super::*;
 
+    /// This target at the type level (see [`Input`](super::Input)).
+    pub struct Name;
+
     /// Draws a go 1.22-only config and a seed, then compares the four renderings.
     pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
-        let mut config = crate::gen::Config::arbitrary(u).unwrap_or_default();
-        config.features.coroutines = false;
-        config.features.alloc_free = false;
-        let seed = u64::arbitrary(u).unwrap_or(0);
+        let (mut config, seed) = draw(u);
         let mut first: Option<(Version, Vec<serde_json::Value>)> = None;
         for version in Version::V2 {
             config.version = version;
@@ -221,6 +287,33 @@ pub mod version_invariance {
         }
         Ok(())
     }
+
+    fn draw(u: &mut Unstructured<'_>) -> (crate::gen::Config, u64) {
+        draw_go122_scenario(u)
+    }
+
+    /// The scenario in every version's encoding, for reproducers.
+    pub fn traces(u: &mut Unstructured<'_>) -> Vec<(String, Vec<u8>)> {
+        let (mut config, seed) = draw(u);
+        Version::V2
+            .into_iter()
+            .map(|version| {
+                config.version = version;
+                (
+                    format!("{version}-seed-{seed}"),
+                    crate::gen::generate(&config, seed),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The go 1.22-only scenario of an input to [`version_invariance`].
+fn draw_go122_scenario(u: &mut Unstructured<'_>) -> (crate::gen::Config, u64) {
+    let (mut config, seed) = draw_config(u);
+    config.features.coroutines = false;
+    config.features.alloc_free = false;
+    (config, seed)
 }
 
 /// A generated corruption: under every Go release that reads its version, the reference
@@ -228,17 +321,18 @@ pub mod version_invariance {
 /// release is documented to).
 pub mod invalid_is_rejected {
     use super::*;
+
+    /// This target at the type level (see [`Input`](super::Input)).
+    pub struct Name;
     use crate::corrupt::{reference_error, Corruption};
 
     /// Draws a corruption, a seed and a version, then checks the property.
     pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
-        let corruption = *u.choose(Corruption::ALL).map_err(|e| e.to_string())?;
-        let seed = u64::arbitrary(u).unwrap_or(0);
-        let version = u.choose(corruption.versions()).ok().copied();
         // No trace within reach holds what the corruption needs: nothing to check.
-        let Ok(corrupted) = corruption.apply(seed, version) else {
+        let Some(corrupted) = draw(u)? else {
             return Ok(());
         };
+        let corruption = corrupted.corruption;
         for (profile, expect) in &corrupted.expect {
             let got = reference_error(&corrupted.bytes, *profile);
             let agrees = match (expect, &got) {
@@ -258,4 +352,249 @@ pub mod invalid_is_rejected {
         }
         Ok(())
     }
+
+    /// A corruption, a seed and a version, applied.
+    fn draw(u: &mut Unstructured<'_>) -> Result<Option<crate::corrupt::Corrupted>, String> {
+        let corruption = *u.choose(Corruption::ALL).map_err(|e| e.to_string())?;
+        let seed = u64::arbitrary(u).unwrap_or(0);
+        let version = u.choose(corruption.versions()).ok().copied();
+        Ok(corruption.apply(seed, version).ok())
+    }
+
+    /// The corrupted trace, for reproducers.
+    pub fn traces(u: &mut Unstructured<'_>) -> Vec<(String, Vec<u8>)> {
+        match draw(u) {
+            Ok(Some(c)) => vec![(format!("{}-seed-{}", c.corruption.name(), c.seed), c.bytes)],
+            _ => Vec::new(),
+        }
+    }
 }
+
+/// A target's property body.
+pub type Body = fn(&mut Unstructured<'_>) -> Result<(), String>;
+
+/// The traces an input to a target builds and checks: `(name, bytes)` pairs.
+pub type Traces = fn(&mut Unstructured<'_>) -> Vec<(String, Vec<u8>)>;
+
+/// One fuzz target: its name, property and the traces its inputs build.
+#[derive(Clone, Copy)]
+pub struct Target {
+    /// The name, as `cargo fuzz run` knows it.
+    pub name: &'static str,
+    /// The property.
+    pub run: Body,
+    /// The traces an input builds, for reproducers.
+    pub traces: Traces,
+}
+
+/// Every fuzz target, in `fuzz/fuzz_targets/`.
+pub const ALL: [Target; 6] = [
+    Target {
+        name: "parse_never_panics",
+        run: parse_never_panics::run,
+        traces: parse_never_panics::traces,
+    },
+    Target {
+        name: "valid_is_accepted",
+        run: valid_is_accepted::run,
+        traces: valid_is_accepted::traces,
+    },
+    Target {
+        name: "text_roundtrip",
+        run: text_roundtrip::run,
+        traces: text_roundtrip::traces,
+    },
+    Target {
+        name: "incremental_parse",
+        run: incremental_parse::run,
+        traces: incremental_parse::traces,
+    },
+    Target {
+        name: "version_invariance",
+        run: version_invariance::run,
+        traces: version_invariance::traces,
+    },
+    Target {
+        name: "invalid_is_rejected",
+        run: invalid_is_rejected::run,
+        traces: invalid_is_rejected::traces,
+    },
+];
+
+/// The target named `name`.
+pub fn find(name: &str) -> Option<Target> {
+    ALL.into_iter().find(|t| t.name == name)
+}
+
+impl Target {
+    /// Checks the property on `data`; on a violation, when `RUST_LOG` asks for debug
+    /// output, first writes the case out for people (see [`Target::write_case`]).
+    pub fn check(&self, data: &[u8]) -> Result<(), String> {
+        let result = (self.run)(&mut Unstructured::new(data));
+        if let Err(violation) = &result {
+            if debug_requested() {
+                let dir = debug_dir(self.name);
+                match self.write_case(data, violation, &dir) {
+                    Ok(folder) => eprintln!("{}: case written to {}", self.name, folder.display()),
+                    Err(e) => eprintln!("{}: cannot write the case: {e}", self.name),
+                }
+            }
+        }
+        result
+    }
+
+    /// A paste-able reproducer of an input: a named regression test for
+    /// `harness/tests/regressions.rs` and the commands that replay the input.
+    pub fn reproducer(&self, data: &[u8]) -> String {
+        let mut literal = String::with_capacity(data.len() * 2 + 2);
+        literal.push_str("b\"");
+        for &b in data {
+            literal.extend(std::ascii::escape_default(b).map(char::from));
+        }
+        literal.push('"');
+        format!(
+            "// {name}: {len}-byte input. Keep it with\n\
+             //   write it to corpus/regressions/{name}/<what-broke> and replay it with\n\
+             //   cargo fuzz run -s none {name} corpus/regressions/{name}/<what-broke>\n\
+             // then paste into harness/tests/regressions.rs:\n\
+             /// <what went wrong and why; what fixed it>\n\
+             #[test]\n\
+             fn what_broke() {{\n\
+             \x20   let data: &[u8] = {literal};\n\
+             \x20   let target = trace_harness::targets::find(\"{name}\").unwrap();\n\
+             \x20   (target.run)(&mut arbitrary::Unstructured::new(data)).unwrap();\n\
+             }}\n",
+            name = self.name,
+            len = data.len(),
+        )
+    }
+
+    /// Writes a failing input for people into a new folder under `dir`, named after a hash
+    /// of the input: `input.bin` (the fuzz input), `violation.txt`, `reproducer.rs`, and
+    /// for each trace the input builds `<name>.trace`, its raw text form `<name>.txt` and a
+    /// Go golden test `<name>.test` (SUCCESS, or FAILURE with the message that the
+    /// reference says Go gives). Returns the folder.
+    pub fn write_case(
+        &self,
+        data: &[u8],
+        violation: &str,
+        dir: &std::path::Path,
+    ) -> std::io::Result<std::path::PathBuf> {
+        let folder = dir.join(format!("case-{:016x}", fnv1a(data)));
+        std::fs::create_dir_all(&folder)?;
+        std::fs::write(folder.join("input.bin"), data)?;
+        std::fs::write(folder.join("violation.txt"), format!("{violation}\n"))?;
+        std::fs::write(folder.join("reproducer.rs"), self.reproducer(data))?;
+        for (name, bytes) in (self.traces)(&mut Unstructured::new(data)) {
+            std::fs::write(folder.join(format!("{name}.trace")), &bytes)?;
+            let Some((text, reader)) = crate::golden::trace_text_for_golden(&bytes) else {
+                continue;
+            };
+            std::fs::write(folder.join(format!("{name}.txt")), &text)?;
+            let comment = format!(
+                "For the golden test runner of {reader}'s internal/trace.\n\
+                 Built by fuzz target {} from {}/input.bin: {}",
+                self.name,
+                folder.display(),
+                violation.lines().next().unwrap_or_default()
+            );
+            let test = match crate::corrupt::reference_error(&bytes, reader) {
+                None => crate::golden::write_success_test(&comment, &text),
+                Some(e) => crate::golden::write_failure_test(
+                    &comment,
+                    &regex::escape(&e.kind.go_message(reader)),
+                    &text,
+                ),
+            };
+            std::fs::write(folder.join(format!("{name}.test")), test)?;
+        }
+        Ok(folder)
+    }
+}
+
+/// True when `RUST_LOG` asks for debug (or trace) output.
+pub fn debug_requested() -> bool {
+    std::env::var("RUST_LOG").is_ok_and(|v| {
+        let v = v.to_ascii_lowercase();
+        v.contains("debug") || v.contains("trace")
+    })
+}
+
+/// Where debug cases of `target` go: `$TRACE_HARNESS_DEBUG_DIR`, else cargo-fuzz's
+/// artifact folder when run from the repository or `fuzz/`, else `./debug-cases/<target>`.
+fn debug_dir(target: &str) -> std::path::PathBuf {
+    if let Some(dir) = std::env::var_os("TRACE_HARNESS_DEBUG_DIR") {
+        return std::path::PathBuf::from(dir).join(target);
+    }
+    for artifacts in ["fuzz/artifacts", "artifacts"] {
+        let dir = std::path::Path::new(artifacts);
+        if dir.is_dir() {
+            return dir.join(target).join("debug");
+        }
+    }
+    std::path::Path::new("debug-cases").join(target)
+}
+
+/// FNV-1a, for stable folder names (the same input, the same name on every machine).
+fn fnv1a(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A fuzz input of target `T`: the raw bytes, whose `Debug` is a paste-able reproducer
+/// (what libFuzzer prints for a crashing input and `cargo fuzz fmt` shows).
+pub struct Input<'a, T: TargetName>(pub &'a [u8], pub std::marker::PhantomData<T>);
+
+/// Names a target at the type level, for [`Input`].
+pub trait TargetName {
+    /// The target's name.
+    const NAME: &'static str;
+}
+
+impl<'a, T: TargetName> Input<'a, T> {
+    /// The target.
+    pub fn target() -> Target {
+        find(T::NAME).expect("every TargetName names a target in ALL")
+    }
+
+    /// Checks the property, panicking with the violation (what a fuzz target does).
+    pub fn check_or_panic(&self) {
+        if let Err(violation) = Self::target().check(self.0) {
+            panic!("{violation}");
+        }
+    }
+}
+
+impl<'a, T: TargetName> Arbitrary<'a> for Input<'a, T> {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        Ok(Input(rest(u), std::marker::PhantomData))
+    }
+
+    fn arbitrary_take_rest(u: Unstructured<'a>) -> arbitrary::Result<Self> {
+        Ok(Input(u.take_rest(), std::marker::PhantomData))
+    }
+}
+
+impl<T: TargetName> std::fmt::Debug for Input<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&Self::target().reproducer(self.0))
+    }
+}
+
+macro_rules! target_names {
+    ($($module:ident),*) => {$(
+        impl TargetName for $module::Name {
+            const NAME: &'static str = stringify!($module);
+        }
+    )*};
+}
+
+target_names!(
+    parse_never_panics,
+    valid_is_accepted,
+    invalid_is_rejected,
+    text_roundtrip,
+    incremental_parse,
+    version_invariance
+);

@@ -16,17 +16,6 @@ use trace_harness::targets;
 use trace_harness::text::{self, TextStyle};
 use trace_harness::Toolchain;
 
-/// Each fuzz target, with its property.
-type Run = fn(&mut Unstructured<'_>) -> Result<(), String>;
-const TARGETS: [(&str, Run); 6] = [
-    ("parse_never_panics", targets::parse_never_panics::run),
-    ("valid_is_accepted", targets::valid_is_accepted::run),
-    ("text_roundtrip", targets::text_roundtrip::run),
-    ("incremental_parse", targets::incremental_parse::run),
-    ("version_invariance", targets::version_invariance::run),
-    ("invalid_is_rejected", targets::invalid_is_rejected::run),
-];
-
 /// Seed files per target: name -> bytes.
 fn seeds() -> BTreeMap<&'static str, BTreeMap<String, Vec<u8>>> {
     let corpus = common::corpus();
@@ -144,7 +133,7 @@ fn committed_seeds_are_current_and_pass() {
                 on_disk == *bytes,
                 "{target}/{name} is stale; regenerate the seeds"
             );
-            let run = TARGETS.iter().find(|(t, _)| *t == target).unwrap().1;
+            let run = targets::find(target).unwrap().run;
             if let Err(v) = run(&mut Unstructured::new(bytes)) {
                 panic!("{target}/{name}: {v}");
             }
@@ -165,7 +154,13 @@ fn committed_seeds_are_current_and_pass() {
 
 #[test]
 fn every_target_on_seeded_bytes() {
-    for (i, (target, run)) in TARGETS.iter().enumerate() {
+    for (
+        i,
+        targets::Target {
+            name: target, run, ..
+        },
+    ) in targets::ALL.iter().enumerate()
+    {
         let mut rng = SplitMix64(0x5eed_1000 + i as u64);
         let cases = match *target {
             "parse_never_panics" | "text_roundtrip" => 1_500,

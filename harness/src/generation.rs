@@ -8,7 +8,7 @@
 //!   next one;
 //! - go 1.26 traces read by Go 1.26+: a generation ends at an EndOfGeneration record.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::{BufRead, BufReader, Read};
 
 use crate::error::{Error, ErrorKind, ReadCause, Result};

@@ -10,7 +10,9 @@
 //! of their next event. The state machine tries the earliest event first and, when its
 //! preconditions (sequence numbers, states) are not met yet, the others in time order.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::io::Read;
 use std::rc::Rc;
 
@@ -1504,10 +1506,10 @@ impl<R: Read> EventReader<R> {
             ordering: Ordering {
                 profile,
                 version,
-                g_states: HashMap::new(),
-                p_states: HashMap::new(),
-                m_states: HashMap::new(),
-                active_tasks: HashMap::new(),
+                g_states: HashMap::default(),
+                p_states: HashMap::default(),
+                m_states: HashMap::default(),
+                active_tasks: HashMap::default(),
                 gc_seq: 0,
                 gc_state: GcState::Undetermined,
                 initial_gen: 0,

@@ -292,3 +292,45 @@ fn regenerate_the_committed_divergence() {
     let _ = std::fs::remove_dir_all(&dir);
     minimize::write_case(&dir, "case", &m.case, Some(&m), &note).unwrap();
 }
+
+/// Damaged and arbitrary bytes under every kind of origin: no panic, budget kept.
+#[test]
+fn damaged_inputs_never_panic() {
+    let base = generated(Version::Go123, 5);
+    let mut rng = trace_harness::seeded::SplitMix64(11);
+    for i in 0..60 {
+        let mut bytes = base.bytes.clone();
+        for _ in 0..1 + i % 4 {
+            let at = rng.below(bytes.len() as u64) as usize;
+            bytes[at] = rng.next_u64() as u8;
+        }
+        if i % 5 == 0 {
+            bytes.truncate(rng.below(bytes.len() as u64) as usize);
+        }
+        let origins = [
+            base.origin.clone(),
+            Origin::Corrupted {
+                kind: "go123-events-in-go122".into(),
+                seed: 1,
+            },
+            Origin::Corrupted {
+                kind: "no-such-corruption".into(),
+                seed: 1,
+            },
+            Origin::Corpus("x".into()),
+        ];
+        let case = Case {
+            name: format!("damaged-{i}"),
+            bytes,
+            origin: origins[i % origins.len()].clone(),
+        };
+        let rejected = |c: &Case| reference_error(&c.bytes, Toolchain::Go1_23).is_some();
+        let held = rejected(&case);
+        let m = minimize(&case, &mut |c: &Case| rejected(c), 40);
+        assert!(m.calls <= 40);
+        assert_eq!(m.held, held);
+        if held {
+            assert!(rejected(&m.case));
+        }
+    }
+}

@@ -221,6 +221,12 @@ while True:
         out.flush()
     elif word == b"chatty":
         frame(0, b"x" * 5000)
+    elif word == b"twice":
+        frame(0, b"one\n")
+        frame(0, b"two\n")
+    elif word == b"answer-and-exit":
+        frame(0, b"bye\n")
+        sys.exit(0)
     elif word == b"panic":
         frame(2, b"", b"panic: index out of range\n")
     elif word == b"reject":
@@ -326,6 +332,19 @@ fn misbehaving_testees_cost_only_their_case() {
         (&b"first\n"[..], "bad trace\n")
     );
     assert_eq!(t.spawns(), 5);
+
+    // A testee out of step (two frames for one request), or gone after answering, is
+    // replaced before the next case rather than blamed for it.
+    let twice = t.run(&case("twice", b"twice".to_vec())).unwrap();
+    assert_eq!(twice.events, b"one\n");
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(ok_events(&mut t, "after twice").ends_with("len=11\n"));
+    assert_eq!(t.spawns(), 6);
+    let bye = t.run(&case("exit", b"answer-and-exit".to_vec())).unwrap();
+    assert_eq!(bye.events, b"bye\n");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(ok_events(&mut t, "after exit").ends_with("len=10\n"));
+    assert_eq!(t.spawns(), 7);
 }
 
 #[test]

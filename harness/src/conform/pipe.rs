@@ -322,6 +322,16 @@ impl Testee for PipeTestee {
                 case.bytes.len()
             ))
         })?;
+        // Anything already waiting is out of step: an extra frame, or the news that the
+        // testee died after its last answer. A fresh process takes this case instead.
+        if let Some(process) = self.process.take() {
+            match process.responses.try_recv() {
+                Err(mpsc::TryRecvError::Empty) => self.process = Some(process),
+                _ => {
+                    process.kill();
+                }
+            }
+        }
         self.start()?;
         let Some(process) = self.process.as_mut() else {
             return Err(TesteeFailure::Unavailable("testee not running".into()));

@@ -4,6 +4,10 @@
 //! This module holds the shared vocabulary: cases, what a testee answers, how it can
 //! fail, and the [`Testee`] trait that every implementation under test is driven through.
 
+pub mod gotestee;
+pub mod minimize;
+pub mod pipe;
+
 use crate::corrupt::Expect;
 use crate::{Toolchain, Version};
 

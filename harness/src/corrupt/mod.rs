@@ -15,7 +15,7 @@ use crate::spec::ev;
 use crate::version::{Toolchain, Version};
 
 pub mod benign;
-mod layout;
+pub(crate) mod layout;
 
 use layout::{Layout, Record};
 
@@ -344,26 +344,8 @@ impl Corruption {
         for attempt in 0..ATTEMPTS {
             let trace_seed = seed.wrapping_add(attempt);
             let source = self.source_version().unwrap_or(version);
-            let config = self.config(source, trace_seed);
-            let bytes = gen::generate(&config, trace_seed);
-            let Some(layout) = Layout::parse(&bytes, source) else {
-                continue;
-            };
-            let mut rng = SplitMix64(trace_seed ^ 0x5eed_c0de);
-            if let Some((bytes, expect)) = self.corrupt(&layout, &mut rng) {
-                let expect = Toolchain::ALL
-                    .into_iter()
-                    .filter(|p| p.accepts(version))
-                    .map(|p| (p, expect(p)))
-                    .collect();
-                return Ok(Corrupted {
-                    corruption: self,
-                    seed: trace_seed,
-                    config,
-                    version,
-                    bytes,
-                    expect,
-                });
+            if let Some(corrupted) = self.apply_to(self.config(source, trace_seed), trace_seed) {
+                return Ok(corrupted);
             }
         }
         Err(format!(
@@ -371,6 +353,34 @@ impl Corruption {
             self.name(),
             seed.wrapping_add(ATTEMPTS - 1)
         ))
+    }
+
+    /// Applies the corruption to the valid trace that `config` generates from `seed` (for a
+    /// version mix, `config.version` is the source version); `None` when that trace lacks
+    /// what the corruption needs. [`Corruption::apply`] is this over its own configs and
+    /// seeds; minimization calls it with smaller configs.
+    pub fn apply_to(self, config: Config, seed: u64) -> Option<Corrupted> {
+        let version = match self.source_version() {
+            Some(_) => *self.versions().first()?,
+            None => config.version,
+        };
+        let bytes = gen::generate(&config, seed);
+        let layout = Layout::parse(&bytes, config.version)?;
+        let mut rng = SplitMix64(seed ^ 0x5eed_c0de);
+        let (bytes, expect) = self.corrupt(&layout, &mut rng)?;
+        let expect = Toolchain::ALL
+            .into_iter()
+            .filter(|p| p.accepts(version))
+            .map(|p| (p, expect(p)))
+            .collect();
+        Some(Corrupted {
+            corruption: self,
+            seed,
+            config,
+            version,
+            bytes,
+            expect,
+        })
     }
 
     /// For a version mix: the version of the valid trace put under another header.

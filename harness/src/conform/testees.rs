@@ -101,13 +101,22 @@ impl Scratch {
     }
 }
 
-/// Turns a finished (or failed) process into an answer.
-fn answer(result: Result<process::Finished, RunError>) -> Result<Answer, TesteeFailure> {
+/// Turns a finished (or failed) process into an answer. Under a shell (`shell`), exit
+/// statuses 129 to 192 are the shell's report of a child killed by signal status - 128.
+fn answer(
+    result: Result<process::Finished, RunError>,
+    shell: bool,
+) -> Result<Answer, TesteeFailure> {
     match result {
         Err(RunError::Timeout(limit)) => Err(TesteeFailure::Timeout(limit)),
         Err(RunError::Spawn(e)) => Err(TesteeFailure::Unavailable(e.to_string())),
         Ok(done) => {
-            if let Some(signal) = done.signal() {
+            let shell_signal = done
+                .status
+                .code()
+                .filter(|code| shell && (129..=192).contains(code))
+                .map(|code| code - 128);
+            if let Some(signal) = done.signal().or(shell_signal) {
                 let stderr = String::from_utf8_lossy(&done.stderr);
                 return Err(TesteeFailure::Crash(format!(
                     "killed by signal {signal}{}{}",
@@ -179,7 +188,10 @@ impl Testee for GoToolInstance {
     }
     fn run(&mut self, case: &Case) -> Result<Answer, TesteeFailure> {
         let path = self.scratch.write(&case.bytes)?;
-        answer(process::run(self.testee.command(path), &self.testee.limits))
+        answer(
+            process::run(self.testee.command(path), &self.testee.limits),
+            false,
+        )
     }
 }
 
@@ -268,7 +280,7 @@ impl Testee for CommandInstance {
         let path = self.scratch.write(&case.bytes)?.display().to_string();
         let mut cmd = Command::new("sh");
         cmd.arg("-c").arg(self.testee.command_line(&path));
-        answer(process::run(cmd, &self.testee.limits))
+        answer(process::run(cmd, &self.testee.limits), true)
     }
 }
 

@@ -426,7 +426,7 @@ pub fn run(
             bar.inc(1);
             let name = cases[report.index].name();
             if let Some(e) = report.build_error {
-                bar.println(format!("cannot build {name}: {e}"));
+                bar.suspend(|| eprintln!("cannot build {name}: {e}"));
                 build_errors.push((name, e));
                 continue;
             }
@@ -442,7 +442,7 @@ pub fn run(
                         reproducers[t] += 1;
                         match write_reproducer(&repro_dir, &case, factory, &judgement, &expected) {
                             Ok(path) => reproducer = Some(path.display().to_string()),
-                            Err(e) => bar.println(format!("cannot write a reproducer: {e}")),
+                            Err(e) => bar.suspend(|| eprintln!("cannot write a reproducer: {e}")),
                         }
                     }
                 }

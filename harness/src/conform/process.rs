@@ -95,6 +95,15 @@ pub fn run(mut cmd: Command, limits: &Limits) -> Result<Finished, RunError> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
+    // SAFETY: the closure runs in the forked child before exec and only makes one
+    // async-signal-safe system call. It makes the kernel kill the testee if the runner dies
+    // (an interrupted run), since its own process group no longer gets the terminal's ^C.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
+            Ok(())
+        });
+    }
     let start = Instant::now();
     let mut child = cmd.spawn().map_err(RunError::Spawn)?;
     let pgid = child.id();

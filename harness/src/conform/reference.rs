@@ -58,6 +58,23 @@ pub fn strict_check(input: &[u8], profile: Toolchain) -> crate::Result<()> {
     Ok(())
 }
 
+/// [`run`], with a panic of the reference (a bug: it must never panic) caught and returned
+/// as its message, so one bad case cannot stop a run.
+pub fn run_guarded(
+    bytes: &[u8],
+    profile: Toolchain,
+    strict: bool,
+    dialect: Dialect,
+) -> Result<ReferenceResult, String> {
+    std::panic::catch_unwind(|| run(bytes, profile, strict, dialect)).map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the reference panicked".to_string())
+    })
+}
+
 /// Runs the reference over `bytes` as Go release `profile`, printing in `dialect`.
 pub fn run(bytes: &[u8], profile: Toolchain, strict: bool, dialect: Dialect) -> ReferenceResult {
     let jsonl = dialect == Dialect::Jsonl;

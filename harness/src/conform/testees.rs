@@ -42,7 +42,9 @@ impl Testee for ReferenceTestee {
     }
 
     fn run(&mut self, case: &Case) -> Result<Answer, TesteeFailure> {
-        let result = reference::run(&case.bytes, Toolchain::Go1_27, self.strict, Dialect::Jsonl);
+        let result =
+            reference::run_guarded(&case.bytes, Toolchain::Go1_27, self.strict, Dialect::Jsonl)
+                .map_err(|panic| TesteeFailure::Crash(format!("reference panicked: {panic}")))?;
         Ok(Answer {
             accepted: result.accepted,
             events: result.events.into_bytes(),

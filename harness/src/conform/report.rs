@@ -190,3 +190,67 @@ pub fn render(format: &str, outcome: &Outcome) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conform::run::{CaseResult, TesteeSummary};
+
+    fn outcome() -> Outcome {
+        let result = |case: &str, verdict, listed: Option<&str>| CaseResult {
+            testee: "t<1>".into(),
+            case: case.into(),
+            kind: "y",
+            verdict,
+            detail: "line one\nline \u{1} two & more".into(),
+            listed: listed.map(str::to_string),
+            reproducer: None,
+            millis: 3,
+        };
+        Outcome {
+            cases: 3,
+            build_errors: Vec::new(),
+            testees: vec![TesteeSummary {
+                name: "t<1>".into(),
+                counts: vec![(Verdict::Pass, 1), (Verdict::WrongEvents, 2)],
+                listed: 1,
+                unlisted: vec![("b".into(), "WRONG_EVENTS".into())],
+                unexpected_successes: Vec::new(),
+                unused_entries: Vec::new(),
+                list: "t.txt".into(),
+            }],
+            results: vec![
+                result("a", Verdict::Pass, None),
+                result("b", Verdict::WrongEvents, None),
+                result("c", Verdict::WrongEvents, Some("known")),
+            ],
+            wall_seconds: 1.0,
+        }
+    }
+
+    #[test]
+    fn matrix_and_markdown_count_verdicts() {
+        let o = outcome();
+        let m = matrix(&o);
+        assert!(m.lines().nth(1).unwrap().starts_with("t<1>"), "{m}");
+        let md = markdown(&o);
+        assert!(md.contains("| t<1> | 1 | 0 | 0 | 2 |"), "{md}");
+        assert!(md.contains("unlisted: `b`"), "{md}");
+    }
+
+    #[test]
+    fn junit_escapes_and_marks_listed_cases_skipped() {
+        let x = junit(&outcome());
+        assert!(
+            x.contains("<testsuite name=\"t&lt;1&gt;\" tests=\"3\" failures=\"1\""),
+            "{x}"
+        );
+        assert!(
+            x.contains("<failure type=\"WRONG_EVENTS\" message=\"line one\">"),
+            "{x}"
+        );
+        assert!(x.contains("line ? two &amp; more"), "{x}");
+        assert!(x.contains("expected divergence: known"), "{x}");
+        assert!(!x.contains('\u{1}'));
+    }
+}

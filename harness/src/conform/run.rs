@@ -377,7 +377,7 @@ pub fn run(
         let bar = indicatif::ProgressBar::new(cases.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:40}] {pos}/{len} cases, {per_sec}, eta {eta} {msg}",
+                "{elapsed_precise} [{bar:30}] {pos}/{len} cases, eta {eta}, {msg}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),

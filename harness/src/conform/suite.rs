@@ -331,3 +331,70 @@ pub fn corrupted_cases(count: u64, seed: u64) -> Vec<CaseSpec> {
     }
     cases
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_declare_expectations() {
+        assert!(matches!(
+            declared_by_name("y_a.trace"),
+            Some(Expectation::Accept)
+        ));
+        assert!(matches!(
+            declared_by_name("n_a.trace"),
+            Some(Expectation::Reject(None))
+        ));
+        assert!(matches!(declared_by_name("i_a"), Some(Expectation::Either)));
+        assert!(declared_by_name("a.trace").is_none());
+    }
+
+    #[test]
+    fn specs_are_named_and_built_deterministically() {
+        let generated = CaseSpec::Generated {
+            version: Version::Go123,
+            seed: 17,
+        };
+        assert_eq!(generated.name(), "gen/go1.23/seed-17");
+        let (a, b) = (generated.build().unwrap(), generated.build().unwrap());
+        assert_eq!(a.case.bytes, b.case.bytes);
+        let corruption = Corruption::ALL[0];
+        let corrupted = CaseSpec::Corrupted {
+            corruption,
+            seed: 3,
+        };
+        assert_eq!(
+            corrupted.name(),
+            format!("corrupt/{}/seed-3", corruption.name())
+        );
+        let built = corrupted.build().unwrap();
+        let Declared::Corrupted { expect, .. } = &built.declared else {
+            panic!("not a corrupted case");
+        };
+        for (profile, e) in expect {
+            let (outcome, pattern) = built.declared.expectation(*profile, false);
+            match e {
+                Some(e) => {
+                    assert!(matches!(outcome, Expectation::Reject(Some(_))));
+                    assert_eq!(pattern, Some(e.go_pattern(*profile)));
+                }
+                None => assert!(matches!(outcome, Expectation::Accept)),
+            }
+        }
+        assert_eq!(generated_cases(2, 5).len(), 2 * Version::V2.len());
+        assert_eq!(corrupted_cases(2, 5).len(), 2 * Corruption::ALL.len());
+    }
+
+    #[test]
+    fn golden_failure_patterns_apply_to_their_own_release() {
+        let golden = Declared::Golden {
+            release: Toolchain::Go1_25,
+            failure: Some("bad".into()),
+        };
+        let (outcome, pattern) = golden.expectation(Toolchain::Go1_25, false);
+        assert!(matches!(outcome, Expectation::Reject(None)));
+        assert_eq!(pattern.as_deref(), Some("bad"));
+        assert_eq!(golden.expectation(Toolchain::Go1_27, false).1, None);
+    }
+}

@@ -48,7 +48,7 @@ pub struct ConformArgs {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Time limit per case and testee, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
     pub timeout: f64,
     /// Worker threads (default: the number of CPUs).
     #[arg(long)]

@@ -22,7 +22,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(5),
             stdout_cap: 64 << 20,
             stderr_cap: 64 << 10,
         }

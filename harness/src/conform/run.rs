@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::Serialize;
 
@@ -526,6 +526,3 @@ pub fn run(
         wall_seconds: start.elapsed().as_secs_f64(),
     })
 }
-
-/// The default per-case time limit.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);

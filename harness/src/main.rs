@@ -111,6 +111,9 @@ enum Command {
         #[arg(long = "as", value_name = "PROFILE", default_value = "go1.27")]
         profile: String,
     },
+    /// Run parsers ("testees") over the conformance suite and judge each case against the
+    /// reference and Go; with no testee named, the reference and every cached Go.
+    Conform(Box<trace_harness::conform::cli::ConformArgs>),
 }
 
 /// A failure of the command itself, with its exit status.
@@ -161,6 +164,11 @@ fn main() -> ExitCode {
             profile,
             runs,
         } => bench(&file, go, &profile, runs),
+        Command::Conform(args) => match trace_harness::conform::cli::main(&args) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Failure::Checks("conformance failures (see above)".into())),
+            Err(e) => Err(Failure::Usage(e.to_string())),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

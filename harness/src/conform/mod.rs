@@ -107,3 +107,58 @@ pub trait Testee: Send {
     /// Runs one case.
     fn run(&mut self, case: &Case) -> Result<Answer, TesteeFailure>;
 }
+
+/// Makes instances of one testee: the runner gives every worker thread its own instance.
+pub trait TesteeFactory: Send + Sync {
+    /// The testee's name (see [`Testee::name`]).
+    fn name(&self) -> String;
+    /// The language of its event output.
+    fn dialect(&self) -> Dialect;
+    /// A fresh instance for one worker.
+    fn create(&self) -> Result<Box<dyn Testee>, TesteeFailure>;
+    /// True for a strict parser, which also rejects events the header's version lacks.
+    fn strict(&self) -> bool {
+        false
+    }
+    /// True when its error text is Go's, so a rejection's message is checked too.
+    fn go_errors(&self) -> bool {
+        false
+    }
+    /// True for the reference itself: judged against each case's declared expectation
+    /// (and the generator's model) rather than against its own result.
+    fn is_reference(&self) -> bool {
+        false
+    }
+    /// The command that replays one case file (`{}` = its path), for reproducers.
+    fn replay_command(&self) -> String {
+        format!("trace-harness conform --impl {} --suite DIR", self.name())
+    }
+}
+
+impl Dialect {
+    /// The Go release whose behaviour a testee of this dialect is judged against: the
+    /// release it prints as, or the newest for JSON lines.
+    pub fn profile(self) -> Toolchain {
+        match self {
+            Dialect::Go(toolchain) => toolchain,
+            Dialect::Jsonl => Toolchain::Go1_27,
+        }
+    }
+
+    /// Parses `go1.NN` or `jsonl`.
+    pub fn parse(s: &str) -> Option<Dialect> {
+        match s {
+            "jsonl" => Some(Dialect::Jsonl),
+            other => Toolchain::parse(other).map(Dialect::Go),
+        }
+    }
+}
+
+pub mod cli;
+pub mod process;
+pub mod reference;
+pub mod report;
+pub mod run;
+pub mod suite;
+pub mod testees;
+pub mod verdict;

@@ -241,6 +241,23 @@ impl From<crate::varint::VarintError> for ReadCause {
 }
 
 impl ErrorKind {
+    /// Whether the error says the input ended too early (a cut-off file: "truncated",
+    /// "incomplete", "EOF", a batch shorter than declared) rather than that its content is
+    /// malformed. A truncated trace that Go words as a content error ("no frequency event
+    /// found") is not one: the kind follows what the message says, as Go's does.
+    pub fn is_truncation(&self) -> bool {
+        let cut = |cause: &ReadCause| matches!(cause, ReadCause::Eof | ReadCause::UnexpectedEof);
+        match self {
+            ErrorKind::IncompleteGeneration
+            | ErrorKind::ShortBatch { .. }
+            | ErrorKind::UnexpectedEof { .. } => true,
+            ErrorKind::BatchHeader { cause, .. }
+            | ErrorKind::TableNumber(cause)
+            | ErrorKind::StackFrame { cause, .. } => cut(cause),
+            _ => false,
+        }
+    }
+
     /// The message the parser of Go release `profile` gives for this error, where it words
     /// it differently from our own text.
     pub fn go_message(&self, profile: crate::version::Toolchain) -> String {

@@ -226,3 +226,24 @@ fn print_the_truncation_table() {
         trace_harness::corrupt::truncation::markdown_table(TRUNCATION_SEEDS)
     );
 }
+
+#[test]
+fn the_readme_explains_every_version_mix_against_strict_mode() {
+    use trace_harness::corrupt::Level;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let section = readme
+        .split("#### Version mixes and strict mode")
+        .nth(1)
+        .and_then(|rest| rest.split("\n#### ").next())
+        .expect("README.md has a \"Version mixes and strict mode\" section");
+    for &c in Corruption::ALL {
+        if c.level() == Level::VersionMix {
+            assert!(
+                section.contains(&format!("| `{}` |", c.name())),
+                "the strict-mode table lacks {}",
+                c.name()
+            );
+        }
+    }
+}

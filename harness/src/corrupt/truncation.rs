@@ -150,57 +150,76 @@ pub fn outcome(
 /// trace version it applies to and each release that reads that version, what it emits before its error over `seeds` seeds, and
 /// whether the error says the file was truncated.
 pub fn markdown_table(seeds: u64) -> String {
-    let mut out = String::from("| Truncation | Trace | Release | Emitted before the error | Error | Says truncated |\n|---|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| Truncation | Trace | Releases | Emitted before the error | Error | Says truncated |\n\
+         |---|---|---|---|---|---|\n",
+    );
     for &c in Corruption::ALL {
         if !c.truncates() {
             continue;
         }
-        for (&version, profile) in c
-            .versions()
-            .iter()
-            .flat_map(|v| Toolchain::ALL.into_iter().map(move |p| (v, p)))
-        {
-            let outcomes: Vec<Outcome> = (0..seeds)
-                .filter_map(|seed| outcome(c, version, seed, profile))
-                .collect();
-            if outcomes.is_empty() {
-                continue;
+        for &version in c.versions() {
+            // Releases that answer alike share a row.
+            let mut rows: Vec<(Vec<Toolchain>, String)> = Vec::new();
+            for profile in Toolchain::ALL {
+                let outcomes: Vec<Outcome> = (0..seeds)
+                    .filter_map(|seed| outcome(c, version, seed, profile))
+                    .collect();
+                if outcomes.is_empty() {
+                    continue;
+                }
+                let cells = cells(&outcomes);
+                match rows.iter_mut().find(|(_, r)| *r == cells) {
+                    Some((profiles, _)) => profiles.push(profile),
+                    None => rows.push((vec![profile], cells)),
+                }
             }
-            let mut emitted: Vec<Emitted> = outcomes.iter().map(|o| o.emitted).collect();
-            emitted.sort();
-            emitted.dedup();
-            let mut errors: Vec<String> = outcomes
-                .iter()
-                .map(|o| {
-                    o.error
-                        .as_ref()
-                        .map_or("none".into(), |e| format!("`{}`", e.0))
-                })
-                .collect();
-            errors.sort();
-            errors.dedup();
-            let mut says: Vec<&str> = outcomes
-                .iter()
-                .map(|o| match o.error {
-                    Some((_, true)) => "yes",
-                    Some((_, false)) => "no",
-                    None => "accepted",
-                })
-                .collect();
-            says.sort();
-            says.dedup();
-            out.push_str(&format!(
-                "| `{}` | {version} | {profile} | {} | {} | {} |\n",
-                c.name(),
-                emitted
-                    .iter()
-                    .map(|e| e.describe())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-                errors.join(" / "),
-                says.join(" / "),
-            ));
+            for (profiles, cells) in rows {
+                let names: Vec<&str> = profiles.iter().map(|p| p.name()).collect();
+                out.push_str(&format!(
+                    "| `{}` | {version} | {} | {cells} |\n",
+                    c.name(),
+                    names.join(", ")
+                ));
+            }
         }
     }
     out
+}
+
+/// The emitted, error and says-truncated cells of one release's outcomes over the seeds.
+fn cells(outcomes: &[Outcome]) -> String {
+    let mut emitted: Vec<Emitted> = outcomes.iter().map(|o| o.emitted).collect();
+    emitted.sort();
+    emitted.dedup();
+    let mut errors: Vec<String> = outcomes
+        .iter()
+        .map(|o| {
+            o.error
+                .as_ref()
+                .map_or("none".into(), |e| format!("`{}`", e.0))
+        })
+        .collect();
+    errors.sort();
+    errors.dedup();
+    let mut says: Vec<&str> = outcomes
+        .iter()
+        .map(|o| match o.error {
+            Some((_, true)) => "yes",
+            Some((_, false)) => "no",
+            None => "accepted",
+        })
+        .collect();
+    says.sort();
+    says.dedup();
+    format!(
+        "{} | {} | {}",
+        emitted
+            .iter()
+            .map(|e| e.describe())
+            .collect::<Vec<_>>()
+            .join(" or "),
+        errors.join(" / "),
+        says.join(" / ")
+    )
 }

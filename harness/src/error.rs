@@ -404,3 +404,27 @@ impl std::error::Error for Error {}
 
 /// Result with our error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod truncation_tests {
+    use super::*;
+
+    #[test]
+    fn only_errors_of_a_cut_input_are_truncations() {
+        let eof = ErrorKind::BatchHeader {
+            field: "timestamp",
+            cause: ReadCause::UnexpectedEof,
+        };
+        let overflow = ErrorKind::BatchHeader {
+            field: "gen",
+            cause: ReadCause::Overflow,
+        };
+        assert!(eof.is_truncation());
+        assert!(!overflow.is_truncation());
+        assert!(ErrorKind::IncompleteGeneration.is_truncation());
+        assert!(ErrorKind::ShortBatch { read: 1, wanted: 2 }.is_truncation());
+        assert!(ErrorKind::TableNumber(ReadCause::Eof).is_truncation());
+        assert!(!ErrorKind::NoFrequency.is_truncation());
+        assert!(!ErrorKind::InvalidBatchSize(70_000).is_truncation());
+    }
+}

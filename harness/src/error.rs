@@ -241,6 +241,23 @@ impl From<crate::varint::VarintError> for ReadCause {
 }
 
 impl ErrorKind {
+    /// Whether the error says the input ended too early (a cut-off file: "truncated",
+    /// "incomplete", "EOF", a batch shorter than declared) rather than that its content is
+    /// malformed. A truncated trace that Go words as a content error ("no frequency event
+    /// found") is not one: the kind follows what the message says, as Go's does.
+    pub fn is_truncation(&self) -> bool {
+        let cut = |cause: &ReadCause| matches!(cause, ReadCause::Eof | ReadCause::UnexpectedEof);
+        match self {
+            ErrorKind::IncompleteGeneration
+            | ErrorKind::ShortBatch { .. }
+            | ErrorKind::UnexpectedEof { .. } => true,
+            ErrorKind::BatchHeader { cause, .. }
+            | ErrorKind::TableNumber(cause)
+            | ErrorKind::StackFrame { cause, .. } => cut(cause),
+            _ => false,
+        }
+    }
+
     /// The message the parser of Go release `profile` gives for this error, where it words
     /// it differently from our own text.
     pub fn go_message(&self, profile: crate::version::Toolchain) -> String {
@@ -387,3 +404,27 @@ impl std::error::Error for Error {}
 
 /// Result with our error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod truncation_tests {
+    use super::*;
+
+    #[test]
+    fn only_errors_of_a_cut_input_are_truncations() {
+        let eof = ErrorKind::BatchHeader {
+            field: "timestamp",
+            cause: ReadCause::UnexpectedEof,
+        };
+        let overflow = ErrorKind::BatchHeader {
+            field: "gen",
+            cause: ReadCause::Overflow,
+        };
+        assert!(eof.is_truncation());
+        assert!(!overflow.is_truncation());
+        assert!(ErrorKind::IncompleteGeneration.is_truncation());
+        assert!(ErrorKind::ShortBatch { read: 1, wanted: 2 }.is_truncation());
+        assert!(ErrorKind::TableNumber(ReadCause::Eof).is_truncation());
+        assert!(!ErrorKind::NoFrequency.is_truncation());
+        assert!(!ErrorKind::InvalidBatchSize(70_000).is_truncation());
+    }
+}

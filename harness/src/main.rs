@@ -232,6 +232,16 @@ fn wire_print(
             .filter(|v| !v.is_v1())
             .map_or(Toolchain::Go1_27, Toolchain::writer_of),
     };
+    // Go 1.22's `go tool trace` checks the header with its old-format parser first, for
+    // `-d=2` too: a go 1.22 header must be the runtime's exact 16 bytes, not merely one
+    // that `Fscanf` reads (`go 1.022 trace`).
+    let lenient_go122 = trace_harness::version::scan_header(&input).is_some_and(|h| {
+        h.number == 22 && !input.starts_with(&trace_harness::Version::Go122.header())
+    });
+    if toolchain == Toolchain::Go1_22 && lenient_go122 {
+        let kind = trace_harness::ErrorKind::BadHeader;
+        return Err(Failure::Rejected(trace_harness::Error::at(kind, 0)));
+    }
     let mut reader = RawReader::new(&input, toolchain).map_err(Failure::Rejected)?;
     let version = reader.version();
     let table: WireTable = *reader.table();

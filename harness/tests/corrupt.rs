@@ -172,3 +172,78 @@ fn go_1_22_wants_the_exact_16_byte_header() {
     }
     assert!(EventReader::new(&bytes[..], Toolchain::Go1_22).is_ok());
 }
+
+#[test]
+fn truncations_say_so_where_the_catalogue_says_they_do() {
+    // The reference says "truncated" (incomplete generation, short batch, EOF) exactly where
+    // the catalogue's expected kind does, which is where Go's message does. Corruptions that
+    // do not cut the file never read as a cut, but for a batch that declares more than the
+    // file holds, which no reader can tell from one.
+    use trace_harness::corrupt::Expect;
+    let mut failures = Vec::new();
+    for &corruption in Corruption::ALL {
+        for seed in 0..20 {
+            let case = corruption.apply(seed, None).unwrap();
+            for (profile, expect) in &case.expect {
+                let Some(expect) = expect else { continue };
+                let said = reference_error(&case.bytes, *profile).map(|e| e.kind.is_truncation());
+                let catalogued = matches!(expect, Expect::Kind(k) if k.is_truncation());
+                let possible =
+                    corruption.truncates() || corruption == Corruption::BatchSizePastContent;
+                if said != Some(catalogued) || (catalogued && !possible) {
+                    failures.push(format!(
+                        "{} seed {seed} {profile}: the reference says truncation={said:?}, the catalogue {catalogued}",
+                        corruption.name()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_readme_lists_what_each_release_makes_of_truncations() {
+    // Regenerate with `cargo test --test corrupt print_the_truncation_table -- --ignored
+    // --nocapture`.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let table = trace_harness::corrupt::truncation::markdown_table(TRUNCATION_SEEDS);
+    assert!(
+        readme.contains(&table),
+        "README.md lacks the current truncation table:\n{table}"
+    );
+}
+
+/// Seeds per truncation and release in the README's truncation table.
+const TRUNCATION_SEEDS: u64 = 8;
+
+#[test]
+#[ignore = "prints the README's truncation table"]
+fn print_the_truncation_table() {
+    print!(
+        "{}",
+        trace_harness::corrupt::truncation::markdown_table(TRUNCATION_SEEDS)
+    );
+}
+
+#[test]
+fn the_readme_explains_every_version_mix_against_strict_mode() {
+    use trace_harness::corrupt::Level;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let section = readme
+        .split("#### Version mixes and strict mode")
+        .nth(1)
+        .and_then(|rest| rest.split("\n#### ").next())
+        .expect("README.md has a \"Version mixes and strict mode\" section");
+    for &c in Corruption::ALL {
+        if c.level() == Level::VersionMix {
+            assert!(
+                section.contains(&format!("| `{}` |", c.name())),
+                "the strict-mode table lacks {}",
+                c.name()
+            );
+        }
+    }
+}

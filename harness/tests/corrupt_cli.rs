@@ -189,3 +189,48 @@ fn strict_mode_names_the_events_a_version_mix_borrows() {
     }
     assert!(checked >= 8);
 }
+
+#[test]
+fn wire_as_go_1_22_wants_the_exact_16_byte_header_as_go_1_22_does() {
+    // `go 1.022 trace` and `go  1.22 trace` are read by Go 1.23+ (`Fscanf`), but Go 1.22's
+    // `go tool trace` checks the header with its old parser first, for `-d=2` too.
+    use trace_harness::{gen, Version};
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = gen::generate(&gen::Config::from_seed(Version::Go122, 3), 3);
+    let go = common::go_or_skip(Toolchain::Go1_22)
+        .map(|go| trace_harness::bench::go_trace_tool(&go).unwrap());
+    for (i, header) in [&b"go 1.022 trace\0\0\0"[..], b"go  1.22 trace\0\0\0"]
+        .into_iter()
+        .enumerate()
+    {
+        let file = dir.path().join(format!("lenient-{i}.trace"));
+        std::fs::write(&file, [header, &bytes[16..]].concat()).unwrap();
+        let wire = |profile: &str| {
+            Command::new(env!("CARGO_BIN_EXE_trace-harness"))
+                .args(["wire", "--as", profile])
+                .arg(&file)
+                .output()
+                .unwrap()
+        };
+        let old = wire("go1.22");
+        assert_eq!(
+            old.status.code(),
+            Some(1),
+            "{:?}",
+            String::from_utf8_lossy(&old.stderr)
+        );
+        assert!(String::from_utf8_lossy(&old.stderr).contains("bad file format"));
+        assert!(old.stdout.is_empty());
+        assert_eq!(wire("go1.23").status.code(), Some(0));
+        if let Some(tool) = &go {
+            let out = Command::new(tool)
+                .env("TZ", "UTC")
+                .arg("-d=2")
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(!out.status.success());
+            assert!(String::from_utf8_lossy(&out.stderr).contains("not a trace file"));
+        }
+    }
+}

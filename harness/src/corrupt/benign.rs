@@ -20,6 +20,9 @@ pub enum Mutation {
     SwapBatchesOfTwoThreads,
     /// Every number of one event batch's events written one byte wider than needed.
     PadVarints,
+    /// In one generation, each thread's event batches written together, the threads in
+    /// another order (the other records keep their places).
+    ReorderThreads,
     /// A 17-byte header, `go 1.0NN trace`: Go's `Fscanf("go 1.%d trace…")` reads `0NN`.
     ZeroPaddedVersion,
     /// A 17-byte header, `go  1.NN trace`: a space in Go's scan format takes any run of them.
@@ -47,6 +50,7 @@ impl Mutation {
         Mutation::SplitBatch,
         Mutation::SwapBatchesOfTwoThreads,
         Mutation::PadVarints,
+        Mutation::ReorderThreads,
         Mutation::ZeroPaddedVersion,
         Mutation::DoubleSpacedHeader,
     ];
@@ -57,6 +61,7 @@ impl Mutation {
             Mutation::SplitBatch => "split-batch",
             Mutation::SwapBatchesOfTwoThreads => "swap-batches-of-two-threads",
             Mutation::PadVarints => "pad-varints",
+            Mutation::ReorderThreads => "reorder-threads",
             Mutation::ZeroPaddedVersion => "zero-padded-version",
             Mutation::DoubleSpacedHeader => "double-spaced-header",
         }
@@ -181,6 +186,41 @@ impl Mutation {
                     .collect();
                 let i = *pairs.get(rng.below(pairs.len() as u64) as usize)?;
                 t.records.swap(i, i + 1);
+            }
+            Mutation::ReorderThreads => {
+                let thread = |r: &Record| match r {
+                    Record::Batch { m, .. } => *m,
+                    Record::Loose(_) => u64::MAX,
+                };
+                // The generations whose event batches come from two threads or more.
+                let mut gens: Vec<u64> = Vec::new();
+                for r in t.records.iter().filter(|r| r.is_event_batch()) {
+                    let (gen, m) = (r.gen()?, thread(r));
+                    let other = t
+                        .records
+                        .iter()
+                        .any(|o| o.is_event_batch() && o.gen() == Some(gen) && thread(o) != m);
+                    if other && !gens.contains(&gen) {
+                        gens.push(gen);
+                    }
+                }
+                let gen = *gens.get(rng.below(gens.len() as u64) as usize)?;
+                let slots = t.find(|r| r.is_event_batch() && r.gen() == Some(gen));
+                // Each thread's batches, in their order, threads in order of first batch.
+                let mut groups: Vec<(u64, Vec<Record>)> = Vec::new();
+                for &i in &slots {
+                    let m = thread(&t.records[i]);
+                    match groups.iter_mut().find(|(g, _)| *g == m) {
+                        Some((_, batches)) => batches.push(t.records[i].clone()),
+                        None => groups.push((m, vec![t.records[i].clone()])),
+                    }
+                }
+                let turn = 1 + rng.below(groups.len() as u64 - 1) as usize;
+                groups.rotate_left(turn);
+                let reordered = groups.into_iter().flat_map(|(_, batches)| batches);
+                for (slot, record) in slots.into_iter().zip(reordered) {
+                    t.records[slot] = record;
+                }
             }
             Mutation::PadVarints => {
                 let batches = t.find(timed_batch);

@@ -16,6 +16,7 @@ use crate::version::{Toolchain, Version};
 
 pub mod benign;
 pub(crate) mod layout;
+pub mod truncation;
 
 use layout::{Layout, Record};
 
@@ -193,6 +194,8 @@ catalogue! {
         "go 1.22/1.23: the file ends just before the last generation's frequency batch.";
     TruncatedMidBatch = "truncated-mid-batch", Bytes,
         "The file ends inside the payload of a generation's first batch.";
+    TruncatedMidLastGeneration = "truncated-mid-last-generation", Bytes,
+        "go 1.22/1.23/1.26: the file ends inside a batch in the middle of the last generation.";
     TruncatedMidVarint = "truncated-mid-varint", Bytes,
         "The file ends inside the timestamp varint of a generation's first batch header.";
     TruncatedBeforeEndOfGeneration = "truncated-before-end-of-generation", Bytes,
@@ -259,8 +262,22 @@ catalogue! {
         "go 1.23+: a GoSwitch names the goroutine that was just created, runnable, not waiting.";
     UseAfterSwitchDestroy = "use-after-switch-destroy", Semantic,
         "go 1.23+: right after a GoSwitchDestroy, the new goroutine switches back to the destroyed one.";
+    GoSwitchInSyscall = "go-switch-in-syscall", Semantic,
+        "go 1.23+: a GoSwitch right after a GoSyscallBegin, from a goroutine in a syscall, not running.";
+    GoSwitchWithoutGoroutine = "go-switch-without-goroutine", Semantic,
+        "go 1.23+: a GoSwitch right after a GoStop or GoBlock, on an M that runs no goroutine.";
+    GoStartAfterSwitchDestroy = "go-start-after-switch-destroy", Semantic,
+        "go 1.23+: right after a GoSwitchDestroy, a GoStart of the destroyed goroutine.";
+    GoUnblockAfterSwitchDestroy = "go-unblock-after-switch-destroy", Semantic,
+        "go 1.23+: right after a GoSwitchDestroy, a GoUnblock of the destroyed goroutine.";
+    TwoProcsOnOneThread = "two-procs-on-one-m", Semantic,
+        "An M that holds a P starts another: the ProcStop between its two ProcStarts is gone.";
     ProcStealOfUnknown = "proc-steal-of-unknown", Semantic,
         "A ProcSteal names a P that does not exist, so it is in no syscall.";
+    ProcStealOfRunning = "proc-steal-of-running", Semantic,
+        "A ProcSteal of a P right after its ProcStart: running, not in a syscall.";
+    ProcStealOfIdle = "proc-steal-of-idle", Semantic,
+        "A ProcSteal of a P right after its ProcStop: idle, not in a syscall.";
     SweepEndedNeverBegun = "sweep-ended-never-begun", Semantic,
         "A GCSweepBegin is gone, so its GCSweepEnd ends a range that never began.";
     MarkAssistEndedNeverBegun = "mark-assist-ended-never-begun", Semantic,
@@ -270,6 +287,8 @@ catalogue! {
         "A CPU sample names a stack the generation lacks: Go's parser passes it on, its validator and printer panic.";
     Go123EventsInGo122 = "go123-events-in-go122", VersionMix,
         "A go 1.23 trace with coroutine events under a go 1.22 header: only Go 1.22 objects.";
+    GoStatusStackInGo122 = "go-status-stack-in-go122", VersionMix,
+        "A go 1.22 trace that writes a waiting goroutine's status as go 1.23's GoStatusStack.";
     SyncBatchesInGo123 = "sync-batches-in-go123", VersionMix,
         "A go 1.25 trace (sync batches, no frequency batch) under a go 1.23 header.";
     EndOfGenerationInGo125 = "end-of-generation-in-go125", VersionMix,
@@ -309,14 +328,21 @@ impl Corruption {
             | BatchSizeShortOfContent
             | BatchSizeZero => &[Version::Go126],
             TruncatedBeforeFrequency => &[Version::Go122, Version::Go123],
-            Go123EventsInGo122 => &[Version::Go122],
+            // go 1.25 orders the partial generation first: whether that fails to advance
+            // or ends in the deferred read error depends on what the cut leaves.
+            TruncatedMidLastGeneration => &[Version::Go122, Version::Go123, Version::Go126],
+            Go123EventsInGo122 | GoStatusStackInGo122 => &[Version::Go122],
             SyncBatchesInGo123 => &[Version::Go123],
             EndOfGenerationInGo125 | FrequencyOnlySyncInGo125 => &[Version::Go125],
             MissingEndOfGenerationInGo126 => &[Version::Go126],
             MissingSyncBatch | MissingClockSnapshot | DuplicateClockSnapshot | BadSyncEntry => SYNC,
-            GoSwitchToUnknown | GoSwitchToNotWaiting | UseAfterSwitchDestroy => {
-                &[Version::Go123, Version::Go125, Version::Go126]
-            }
+            GoSwitchToUnknown
+            | GoSwitchToNotWaiting
+            | UseAfterSwitchDestroy
+            | GoSwitchInSyscall
+            | GoSwitchWithoutGoroutine
+            | GoStartAfterSwitchDestroy
+            | GoUnblockAfterSwitchDestroy => &[Version::Go123, Version::Go125, Version::Go126],
             _ => ALL,
         }
     }
@@ -401,11 +427,29 @@ impl Corruption {
             Corruption::Go123EventsInGo122 => {
                 Some(r"event Go[A-Za-z]+ \(4[5-8]\) does not exist in go 1\.22 traces")
             }
+            Corruption::GoStatusStackInGo122 => {
+                Some(r"event GoStatusStack \(48\) does not exist in go 1\.22 traces")
+            }
             Corruption::SyncBatchesInGo123 => {
                 Some(r"event Sync \(50\) does not exist in go 1\.23 traces")
             }
             _ => None,
         }
+    }
+
+    /// Whether the corruption cuts the file short. Whether the error then says so
+    /// ([`ErrorKind::is_truncation`]) depends on the release: see the expected kinds.
+    pub fn truncates(self) -> bool {
+        use Corruption::*;
+        matches!(
+            self,
+            TruncatedAtBatchBoundary
+                | TruncatedBeforeFrequency
+                | TruncatedMidBatch
+                | TruncatedMidLastGeneration
+                | TruncatedMidVarint
+                | TruncatedBeforeEndOfGeneration
+        )
     }
 
     /// The config of the valid trace: the seed's, with what this corruption needs forced.
@@ -423,8 +467,18 @@ impl Corruption {
             GoSwitchToUnknown
             | GoSwitchToNotWaiting
             | UseAfterSwitchDestroy
+            | GoSwitchWithoutGoroutine
+            | GoStartAfterSwitchDestroy
+            | GoUnblockAfterSwitchDestroy
             | Go123EventsInGo122 => config.features.coroutines = true,
-            ProcStealOfUnknown => config.features.syscalls = true,
+            GoSwitchInSyscall => {
+                config.features.coroutines = true;
+                config.features.syscalls = true;
+            }
+            // Only GoStatusStack may stand for go 1.23 in the mix.
+            ProcStealOfUnknown | ProcStealOfRunning | ProcStealOfIdle => {
+                config.features.syscalls = true
+            }
             SweepEndedNeverBegun | MarkAssistEndedNeverBegun => config.features.gc = true,
             TaskEndedTwice => config.features.annotations = true,
             CpuSampleUnknownStack => config.features.cpu_samples = true,
@@ -499,6 +553,41 @@ impl Corruption {
                     bytes[..span.payload + read as usize].to_vec(),
                     kind(ErrorKind::ShortBatch { read, wanted }),
                 )
+            }
+            TruncatedMidLastGeneration => {
+                // A batch of the last generation past its first record and, before go 1.26,
+                // before its frequency batch (the runtime writes that one last).
+                let last_gen = t.records.iter().filter_map(Record::gen).max()?;
+                let in_last: Vec<usize> = t.find(|r| r.gen() == Some(last_gen));
+                let frequency = in_last
+                    .iter()
+                    .copied()
+                    .find(|&r| t.records[r].first_type() == Some(ev::FREQUENCY))
+                    .unwrap_or(usize::MAX);
+                let candidates: Vec<usize> = in_last
+                    .into_iter()
+                    .skip(1)
+                    .filter(|&r| r < frequency && spans[r].end - spans[r].payload >= 2)
+                    .collect();
+                let r = *candidates.get(pick(rng, candidates.len()))?;
+                let span = spans[r];
+                let wanted = (span.end - span.payload) as u64;
+                let read = 1 + rng.below(wanted - 1);
+                let short = ErrorKind::ShortBatch { read, wanted };
+                // Go 1.22 reports the read error at once; 1.23+ first order the partial
+                // generation, which lacks its frequency. go 1.26 fails on the batch.
+                let expect: ExpectFn = if version >= Version::Go126 {
+                    kind(short)
+                } else {
+                    Box::new(move |p| {
+                        Some(Expect::Kind(if p == Toolchain::Go1_22 {
+                            short.clone()
+                        } else {
+                            ErrorKind::NoFrequency
+                        }))
+                    })
+                };
+                (bytes[..span.payload + read as usize].to_vec(), expect)
             }
             TruncatedMidVarint => {
                 // The header's timestamp: the third number after the type byte.
@@ -984,7 +1073,7 @@ impl Corruption {
                 set_arg(e, 2, 1);
                 (l.encode(), failed_to_advance())
             }
-            UseAfterSwitchDestroy => {
+            UseAfterSwitchDestroy | GoStartAfterSwitchDestroy | GoUnblockAfterSwitchDestroy => {
                 // The goroutine a GoSwitchDestroy destroys is the one its batch last put on
                 // the M: a GoStart, or the target of a GoSwitch.
                 let found = t.find_events(|e| e.ty == ev::GO_SWITCH_DESTROY);
@@ -1012,7 +1101,114 @@ impl Corruption {
                 let &(r, i, g) = candidates.get(pick(rng, candidates.len()))?;
                 let mut l = t.clone();
                 let events = l.records[r].events_mut()?;
-                events.insert(i + 1, RawEvent::new(ev::GO_SWITCH, &[0, g, 1]));
+                // The destroyed goroutine is gone: whatever names it waits for ever.
+                let used = match self {
+                    UseAfterSwitchDestroy => RawEvent::new(ev::GO_SWITCH, &[0, g, 1]),
+                    GoStartAfterSwitchDestroy => RawEvent::new(ev::GO_START, &[0, g, 1]),
+                    _ => RawEvent::new(ev::GO_UNBLOCK, &[0, g, 1, 0]),
+                };
+                events.insert(i + 1, used);
+                (l.encode(), failed_to_advance())
+            }
+            GoSwitchInSyscall | GoSwitchWithoutGoroutine => {
+                let after: &[u8] = if self == GoSwitchInSyscall {
+                    &[ev::GO_SYSCALL_BEGIN]
+                } else {
+                    &[ev::GO_STOP, ev::GO_BLOCK]
+                };
+                let found = t.find_events(|e| after.contains(&e.ty));
+                let &(r, i) = found.get(pick(rng, found.len()))?;
+                let mut l = t.clone();
+                let next = 1_000_000 + rng.below(1000);
+                l.records[r]
+                    .events_mut()?
+                    .insert(i + 1, RawEvent::new(ev::GO_SWITCH, &[0, next, 1]));
+                // The current goroutine is checked before the one switched to.
+                let expect = if self == GoSwitchInSyscall {
+                    Expect::Ordering {
+                        class: OrderClass::WrongState,
+                        pattern: "GoSwitch event for goroutine that's not Running",
+                    }
+                } else {
+                    Expect::Ordering {
+                        class: OrderClass::Context,
+                        pattern: "expected a goroutine but didn't have one",
+                    }
+                };
+                (l.encode(), same(expect))
+            }
+            TwoProcsOnOneThread => {
+                // ProcStart(a) ... ProcStop, ProcStart(b) in one batch, b != a, with no
+                // other P event between: without the ProcStop the M still holds a.
+                let mut candidates = Vec::new();
+                for r in t.find(|r| r.is_event_batch()) {
+                    let events = t.records[r].events();
+                    let mut held: Option<u64> = None;
+                    for (i, e) in events.iter().enumerate() {
+                        match e.ty {
+                            ev::PROC_START => {
+                                held = Some(e.args[1]);
+                            }
+                            ev::PROC_STOP => {
+                                let next = events.get(i + 1);
+                                if let (Some(a), Some(n)) = (held, next) {
+                                    if n.ty == ev::PROC_START && n.args[1] != a {
+                                        candidates.push((r, i));
+                                    }
+                                }
+                                held = None;
+                            }
+                            ev::PROC_STEAL | ev::GO_SYSCALL_END_BLOCKED => held = None,
+                            _ => {}
+                        }
+                    }
+                }
+                let &(r, i) = candidates.get(pick(rng, candidates.len()))?;
+                let mut l = t.clone();
+                let events = l.records[r].events_mut()?;
+                let dt = events[i].args[0];
+                events.remove(i);
+                let next = &mut events[i];
+                let d = next.args[0] + dt;
+                set_arg(next, 0, d);
+                (l.encode(), failed_to_advance())
+            }
+            ProcStealOfRunning | ProcStealOfIdle => {
+                // The batch's own P, stolen by its own M right after it starts or stops it,
+                // with the sequence number that would follow.
+                let mut candidates = Vec::new();
+                for r in t.find(|r| r.is_event_batch()) {
+                    let Record::Batch { m, events, .. } = &t.records[r] else {
+                        continue;
+                    };
+                    let mut held: Option<(u64, u64)> = None;
+                    for (i, e) in events.iter().enumerate() {
+                        match e.ty {
+                            ev::PROC_START => {
+                                held = Some((e.args[1], e.args[2]));
+                                if self == ProcStealOfRunning {
+                                    candidates.push((r, i, e.args[1], e.args[2] + 1, *m));
+                                }
+                            }
+                            ev::GO_SYSCALL_BEGIN => {
+                                held = held.map(|(p, _)| (p, e.args[1]));
+                            }
+                            ev::PROC_STOP => {
+                                if let (Some((p, seq)), ProcStealOfIdle) = (held, self) {
+                                    candidates.push((r, i, p, seq + 1, *m));
+                                }
+                                held = None;
+                            }
+                            ev::PROC_STEAL | ev::GO_SYSCALL_END_BLOCKED => held = None,
+                            _ => {}
+                        }
+                    }
+                }
+                let &(r, i, p, seq, m) = candidates.get(pick(rng, candidates.len()))?;
+                let mut l = t.clone();
+                l.records[r]
+                    .events_mut()?
+                    .insert(i + 1, RawEvent::new(ev::PROC_STEAL, &[0, p, seq, m]));
                 (l.encode(), failed_to_advance())
             }
             ProcStealOfUnknown => {
@@ -1102,6 +1298,23 @@ impl Corruption {
                 let mut b = bytes;
                 b[..crate::version::HEADER_LEN].copy_from_slice(&header.header());
                 (b, expect)
+            }
+            GoStatusStackInGo122 => {
+                // What a go 1.23 runtime writes for a waiting goroutine (with no stack).
+                let found = t.find_events(|e| e.ty == ev::GO_STATUS && e.args[3] == 4);
+                let &(r, i) = found.get(pick(rng, found.len()))?;
+                let mut l = t.clone();
+                let e = &mut l.records[r].events_mut()?[i];
+                let mut args = e.args.to_vec();
+                args.push(0);
+                *e = RawEvent::new(ev::GO_STATUS_STACK, &args);
+                let expect: ExpectFn = Box::new(|p| {
+                    (p == Toolchain::Go1_22).then_some(Expect::Ordering {
+                        class: OrderClass::BadEvent,
+                        pattern: "found invalid event type: 48",
+                    })
+                });
+                (l.encode(), expect)
             }
             CpuSampleUnknownStack => {
                 let found = t.find_events(|e| e.ty == ev::CPU_SAMPLE);

@@ -139,6 +139,18 @@ fn go_testee_answers_like_the_trace_tool() {
             let theirs = run_tool();
             let what = format!("{profile} {}", case.name);
             match testee.run(&case) {
+                Ok(answer) if answer.error.starts_with("panic: ") => {
+                    // The tool panicked on it too: status 2, Go's panic exit.
+                    let message = answer.error.trim_end();
+                    assert_eq!(theirs.status.code(), Some(2), "{what}: {message}");
+                    panicked += 1;
+                    let stderr = String::from_utf8_lossy(&theirs.stderr);
+                    let panic_line = message;
+                    assert!(
+                        stderr.starts_with(panic_line),
+                        "{what}: testee {panic_line:?}, tool {stderr:?}"
+                    );
+                }
                 Ok(answer) => {
                     let code = theirs.status.code();
                     assert_eq!(
@@ -179,17 +191,6 @@ fn go_testee_answers_like_the_trace_tool() {
                     }
                     assert!(same, "{what}: events differ");
                     assert!(!answer.truncated_output, "{what}: truncated");
-                }
-                Err(TesteeFailure::Crash(message)) => {
-                    // The tool panicked on it too: status 2, Go's panic exit.
-                    assert_eq!(theirs.status.code(), Some(2), "{what}: {message}");
-                    panicked += 1;
-                    let stderr = String::from_utf8_lossy(&theirs.stderr);
-                    let panic_line = message.trim_start_matches("the parser panicked: ");
-                    assert!(
-                        stderr.starts_with(panic_line),
-                        "{what}: testee {panic_line:?}, tool {stderr:?}"
-                    );
                 }
                 Err(other) => panic!("{what}: {other}"),
             }
@@ -337,9 +338,13 @@ fn misbehaving_testees_cost_only_their_case() {
     assert_eq!((chatty.events.len(), chatty.truncated_output), (1000, true));
     assert!(ok_events(&mut t, "after chatty").ends_with("len=12\n"));
 
-    // A panic the testee caught is a crash of the case, not of the process.
+    // A panic the testee caught is its answer for the case (a rejection with the panic
+    // as its error), not a crash of the process.
     match t.run(&case("panic", b"panic".to_vec())) {
-        Err(TesteeFailure::Crash(m)) => assert!(m.contains("index out of range"), "{m}"),
+        Ok(a) => assert!(
+            !a.accepted && a.error.starts_with("panic: ") && a.error.contains("index out of range"),
+            "{a:?}"
+        ),
         other => panic!("{other:?}"),
     }
     let reject = t.run(&case("reject", b"reject".to_vec())).unwrap();

@@ -9,32 +9,48 @@ use super::process::Limits;
 use super::report;
 use super::run::{self, Options, Outcome};
 use super::suite::{self, CaseSpec};
-use super::testees::{CommandTestee, GoToolTestee, ReferenceTestee};
+use super::testees::{
+    CommandTestee, GoPipeTestee, GoToolTestee, PipeCommandTestee, ReferenceTestee,
+};
 use super::{Dialect, TesteeFactory};
 
 /// Generated traces per version and corrupted traces per corruption kind when no
 /// `--generate` is given: with the corpus and Go's golden tests, over 5,000 cases.
 pub const DEFAULT_GENERATE: u64 = 85;
 
+/// Divergent cases minimized per testee when no `--minimize` is given.
+pub const DEFAULT_MINIMIZE: usize = 3;
+
 /// Flags of `trace-harness conform`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ConformArgs {
-    /// A testee: `go@<release>` (a cached Go toolchain's trace tool, e.g. go@1.27.3 or
-    /// go@1.27), `reference` or `reference-strict`. Repeatable. With no testee at all:
-    /// the reference, reference-strict and every cached Go toolchain.
+    /// A testee: `go@<release>` (a cached Go toolchain's trace tool, one process per case,
+    /// e.g. go@1.27.3 or go@1.27), `go-pipe@<release>` (our persistent Go testee built
+    /// against that toolchain's parser: the same answers, many times faster),
+    /// `reference` or `reference-strict`. Repeatable. With no testee at all: the
+    /// reference, reference-strict and every cached Go toolchain.
     #[arg(long = "impl", value_name = "TESTEE")]
     pub testees: Vec<String>,
     /// Any parser as a command: `{}` is the trace file's path; exit status 0 means
     /// accepted; events on standard output in --dialect.
     #[arg(long = "impl-cmd", value_name = "'CMD {}'")]
     pub impl_cmd: Option<String>,
-    /// Output of --impl-cmd: `go1.NN` (that release's `Event.String()` lines) or `jsonl`
-    /// (trace-harness/events JSON lines).
+    /// Any parser as a long-running command (run by `sh -c`) that speaks the framed
+    /// protocol on stdin/stdout (README, "Pipe testees"); events in --dialect.
+    #[arg(long = "impl-pipe", value_name = "'CMD'")]
+    pub impl_pipe: Option<String>,
+    /// Output of --impl-cmd and --impl-pipe: `go1.NN` (that release's `Event.String()`
+    /// lines) or `jsonl` (trace-harness/events JSON lines).
     #[arg(long, value_name = "go1.NN|jsonl", default_value = "go1.27")]
     pub dialect: String,
-    /// The name of the --impl-cmd testee in reports and in its expected list file.
-    #[arg(long = "impl-name", value_name = "NAME", default_value = "cmd")]
-    pub impl_name: String,
+    /// The name of the --impl-cmd or --impl-pipe testee in reports and in its expected
+    /// list file (default: `cmd`, `pipe`).
+    #[arg(long = "impl-name", value_name = "NAME")]
+    pub impl_name: Option<String>,
+    /// Divergent generated and corrupted cases shrunk per testee (0: none); each minimized
+    /// case goes beside its reproducer, under `minimized/`.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MINIMIZE)]
+    pub minimize: usize,
     /// Also run the `y_`/`n_`/`i_` files of this folder. Repeatable.
     #[arg(long = "suite", value_name = "DIR")]
     pub suites: Vec<PathBuf>,
@@ -97,10 +113,14 @@ pub fn testee(name: &str, limits: Limits) -> Result<Box<dyn TesteeFactory>, Usag
         "reference-strict" => return Ok(Box::new(ReferenceTestee::new(true))),
         _ => {}
     }
-    let Some(release) = name.strip_prefix("go@") else {
-        return Err(UsageError(format!(
-            "unknown testee {name:?}: use go@<release>, reference or reference-strict"
-        )));
+    let (release, persistent) = match (name.strip_prefix("go@"), name.strip_prefix("go-pipe@")) {
+        (Some(release), _) => (release, false),
+        (_, Some(release)) => (release, true),
+        _ => {
+            return Err(UsageError(format!(
+            "unknown testee {name:?}: use go@<release>, go-pipe@<release>, reference or reference-strict"
+        )))
+        }
     };
     let toolchain = Toolchain::parse(release).ok_or_else(|| {
         UsageError(format!(
@@ -125,6 +145,11 @@ pub fn testee(name: &str, limits: Limits) -> Result<Box<dyn TesteeFactory>, Usag
             crate::toolchains::cache_dir().display()
         ))
     })?;
+    if persistent {
+        return GoPipeTestee::new(toolchain, &go, limits)
+            .map(|t| Box::new(t) as Box<dyn TesteeFactory>)
+            .map_err(UsageError);
+    }
     GoToolTestee::new(toolchain, &go, limits)
         .map(|t| Box::new(t) as Box<dyn TesteeFactory>)
         .map_err(|e| UsageError(e.to_string()))
@@ -136,7 +161,7 @@ pub fn testees(
     limits: Limits,
 ) -> Result<Vec<Box<dyn TesteeFactory>>, UsageError> {
     let mut names = args.testees.clone();
-    if names.is_empty() && args.impl_cmd.is_none() {
+    if names.is_empty() && args.impl_cmd.is_none() && args.impl_pipe.is_none() {
         names.push("reference".into());
         names.push("reference-strict".into());
         for toolchain in Toolchain::ALL {
@@ -154,17 +179,30 @@ pub fn testees(
     for name in &names {
         out.push(testee(name, limits)?);
     }
-    if let Some(cmd) = &args.impl_cmd {
-        let dialect = Dialect::parse(&args.dialect).ok_or_else(|| {
+    let dialect = || {
+        Dialect::parse(&args.dialect).ok_or_else(|| {
             UsageError(format!(
                 "unknown --dialect {:?}: use go1.22, go1.23, go1.25, go1.26, go1.27 or jsonl",
                 args.dialect
             ))
-        })?;
-        out.push(Box::new(CommandTestee::new(
-            &args.impl_name,
+        })
+    };
+    if args.impl_cmd.is_some() && args.impl_pipe.is_some() && args.impl_name.is_some() {
+        return Err(UsageError(
+            "--impl-name names one testee: give it with only one of --impl-cmd and --impl-pipe"
+                .into(),
+        ));
+    }
+    if let Some(cmd) = &args.impl_cmd {
+        let name = args.impl_name.as_deref().unwrap_or("cmd");
+        out.push(Box::new(CommandTestee::new(name, cmd, dialect()?, limits)));
+    }
+    if let Some(cmd) = &args.impl_pipe {
+        let name = args.impl_name.as_deref().unwrap_or("pipe");
+        out.push(Box::new(PipeCommandTestee::new(
+            name,
             cmd,
-            dialect,
+            dialect()?,
             limits,
         )));
     }
@@ -259,6 +297,7 @@ pub fn main(args: &ConformArgs) -> Result<bool, UsageError> {
             .unwrap_or_else(|| corpus.join("conform").join("expected")),
         progress: !args.quiet,
         max_reproducers: 500,
+        max_minimized: args.minimize,
     };
     eprintln!(
         "conform: {} cases x {} testees ({}), {} workers; results in {}",

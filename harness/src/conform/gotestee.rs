@@ -96,7 +96,12 @@ pub fn build(go: &Path) -> Result<PathBuf, String> {
         return Ok(binary);
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let scratch = tempfile_dir(&dir)?;
+    // In the cache folder itself, so that the final rename stays on one file system.
+    let scratch_dir = tempfile::Builder::new()
+        .prefix("build-")
+        .tempdir_in(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let scratch = scratch_dir.path();
     let serve = scratch.join("serve_test.go");
     let parse = scratch.join("parse_test.go");
     let overlay = scratch.join("overlay.json");
@@ -133,24 +138,13 @@ pub fn build(go: &Path) -> Result<PathBuf, String> {
             String::from_utf8_lossy(&out.stderr).trim()
         ))
     };
-    let _ = std::fs::remove_dir_all(&scratch);
+    drop(scratch_dir);
     result.map(|()| binary)
 }
 
 fn path_str(path: &Path) -> Result<&str, String> {
     path.to_str()
         .ok_or_else(|| format!("{} is not UTF-8", path.display()))
-}
-
-/// A fresh scratch folder inside `parent` (same file system, for the final rename).
-fn tempfile_dir(parent: &Path) -> Result<PathBuf, String> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let dir = parent.join(format!("build-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(dir)
 }
 
 /// The Go testee of `go` (release `toolchain`) as a [`PipeTestee`] named `go@<release>`,

@@ -43,7 +43,10 @@
 //! [`TesteeFailure::Timeout`]; a testee that exits, or writes a malformed frame (unknown
 //! status, a section longer than the frame cap, a frame cut short), gets killed and
 //! [`TesteeFailure::Crash`] with the tail of its stderr. Either way the next case starts a
-//! fresh process. Status 2 is a [`TesteeFailure::Crash`] too, but the process is kept.
+//! fresh process. Status 2 is the parser's answer for that case, a rejection whose error
+//! text is the panic message (prefixed `panic: ` if it is not already), so the runner
+//! judges it as it judges Go's own `go tool trace` panicking (a crash, unless the case is
+//! one where Go is known to panic); the process is kept.
 //! Lengths never drive an allocation: sections are read as their bytes arrive, output past
 //! the output cap is read and dropped (and the answer marked truncated), and a length past
 //! the frame cap is malformed.
@@ -358,10 +361,16 @@ impl Testee for PipeTestee {
                         error,
                         truncated_output: frame.truncated,
                     }),
-                    _ => Err(TesteeFailure::Crash(format!(
-                        "the parser panicked: {}",
-                        error.trim_end()
-                    ))),
+                    _ => Ok(Answer {
+                        accepted: false,
+                        events: frame.events,
+                        error: if error.starts_with("panic: ") {
+                            error
+                        } else {
+                            format!("panic: {error}")
+                        },
+                        truncated_output: frame.truncated,
+                    }),
                 }
             }
             Err(RecvTimeoutError::Timeout) => {

@@ -31,6 +31,8 @@ pub struct Options {
     pub progress: bool,
     /// Reproducers written per testee at most.
     pub max_reproducers: usize,
+    /// Divergent generated or corrupted cases minimized per testee at most.
+    pub max_minimized: usize,
 }
 
 /// One (testee, case) result, as written to `results.jsonl`.
@@ -281,10 +283,78 @@ pub fn regenerate_command(origin: &Origin) -> Option<String> {
     }
 }
 
+/// Predicate runs that minimizing one case may spend.
+const MINIMIZE_BUDGET: usize = 300;
+
+/// Whether a divergent case is worth shrinking: generated and corrupted cases (whose
+/// origin also regenerates them) of a testee other than the reference.
+fn shrinkable(case: &SuiteCase, factory: &dyn TesteeFactory) -> bool {
+    !factory.is_reference()
+        && matches!(
+            case.case.origin,
+            Origin::Generated { .. } | Origin::Corrupted { .. }
+        )
+}
+
+/// Shrinks a divergent case while a fresh instance of the testee still gets `verdict` on
+/// it, judged against the reference's own result for the shrunk bytes (a shrunk case no
+/// longer carries the model's listing or the corruption's error), and writes the result
+/// into `folder/minimized/` with the command that replays it.
+fn write_minimized(
+    folder: &Path,
+    case: &SuiteCase,
+    factory: &dyn TesteeFactory,
+    verdict: Verdict,
+) -> std::io::Result<()> {
+    let mut instance = factory.create().map_err(std::io::Error::other)?;
+    let profile = factory.dialect().profile();
+    let mut still_diverges = |candidate: &super::Case| {
+        if header_version(&candidate.bytes).is_some_and(|v| !profile.accepts(v)) {
+            return false;
+        }
+        let shrunk = SuiteCase {
+            case: candidate.clone(),
+            declared: Declared::File(Expectation::Accept),
+        };
+        let mut cache = ReferenceCache {
+            bytes: &candidate.bytes,
+            results: HashMap::new(),
+        };
+        let expected = expected_for(&shrunk, factory, &mut cache);
+        let answer = instance.run(candidate);
+        judge(&answer, &expected, factory.dialect(), factory.go_errors()).verdict == verdict
+    };
+    let found = super::minimize::minimize(&case.case, &mut still_diverges, MINIMIZE_BUDGET);
+    if !found.held {
+        return Ok(());
+    }
+    let accepted = crate::corrupt::reference_error(&found.case.bytes, profile).is_none();
+    let stem = if accepted { "y_case" } else { "n_case" };
+    let dir = folder.join("minimized");
+    let note = super::minimize::CaseNote {
+        title: format!(
+            "{} on {}, minimized: {verdict}",
+            factory.name(),
+            case.case.name
+        ),
+        explanation: format!(
+            "{} gets {verdict} on this trace, judged against the reference's {} result.",
+            factory.name(),
+            profile
+        ),
+        replay: vec![factory
+            .replay_command()
+            .replace("{}", &format!("{stem}.trace"))],
+        go_error_pattern: crate::corrupt::reference_error(&found.case.bytes, profile)
+            .map(|e| regex::escape(&e.kind.go_message(profile))),
+    };
+    super::minimize::write_case(&dir, stem, &found.case, Some(&found), &note).map(|_| ())
+}
+
 /// Writes a reproducer for one non-pass result into `dir`: the trace (named `y_`, `n_` or
 /// `i_` by what was expected, so `conform --suite DIR` replays it), a Go golden test, our
 /// text form, the expected listing, the verdict and the commands that replay it. Returns
-/// the folder. (Shrinking the case first would slot in here.)
+/// the folder. (The run then shrinks some of them: see `write_minimized`.)
 pub fn write_reproducer(
     dir: &Path,
     case: &SuiteCase,
@@ -393,6 +463,7 @@ pub fn run(
     let mut slots: Vec<Option<Vec<CaseResult>>> = vec![None; cases.len()];
     let mut build_errors = Vec::new();
     let mut reproducers = vec![0usize; factories.len()];
+    let mut minimized = vec![0usize; factories.len()];
     let mut divergent = 0usize;
     let worker_error = std::sync::Mutex::new(None::<String>);
 
@@ -455,7 +526,20 @@ pub fn run(
                     if reproducers[t] < options.max_reproducers {
                         reproducers[t] += 1;
                         match write_reproducer(&repro_dir, &case, factory, &judgement, &expected) {
-                            Ok(path) => reproducer = Some(path.display().to_string()),
+                            Ok(path) => {
+                                if minimized[t] < options.max_minimized
+                                    && shrinkable(&case, factory)
+                                {
+                                    minimized[t] += 1;
+                                    bar.set_message(format!("minimizing {name}"));
+                                    if let Err(e) =
+                                        write_minimized(&path, &case, factory, judgement.verdict)
+                                    {
+                                        bar.suspend(|| eprintln!("cannot minimize {name}: {e}"));
+                                    }
+                                }
+                                reproducer = Some(path.display().to_string());
+                            }
                             Err(e) => bar.suspend(|| eprintln!("cannot write a reproducer: {e}")),
                         }
                     }

@@ -303,3 +303,105 @@ impl TesteeFactory for CommandTestee {
         self.command_line("{}").replace("'{}'", "{}")
     }
 }
+
+/// Any parser that speaks the framed protocol of [`super::pipe`] (`--impl-pipe 'CMD'`, run
+/// by `sh -c`): one long-running process per worker, replaced after a crash or timeout.
+#[derive(Clone, Debug)]
+pub struct PipeCommandTestee {
+    name: String,
+    command: String,
+    dialect: Dialect,
+    limits: Limits,
+}
+
+impl PipeCommandTestee {
+    /// A pipe testee named `name` running `command`, answering in `dialect`.
+    pub fn new(name: &str, command: &str, dialect: Dialect, limits: Limits) -> Self {
+        PipeCommandTestee {
+            name: name.to_string(),
+            command: command.to_string(),
+            dialect,
+            limits,
+        }
+    }
+}
+
+impl TesteeFactory for PipeCommandTestee {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+    fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+    fn create(&self) -> Result<Box<dyn Testee>, TesteeFailure> {
+        let mut testee = super::pipe::PipeTestee::new(&self.name, self.dialect, "/bin/sh")
+            .args(["-c", self.command.as_str()])
+            .timeout(self.limits.timeout)
+            .output_cap(self.limits.stdout_cap);
+        testee.start()?;
+        Ok(Box::new(testee))
+    }
+    fn replay_command(&self) -> String {
+        format!(
+            "trace-harness conform --impl-pipe {} --dialect {} --no-corpus --suite .",
+            shell_quote(&self.command),
+            dialect_name(self.dialect)
+        )
+    }
+}
+
+/// Our persistent Go testee (`go-pipe@<release>`): the Go source in `harness/go/testee`,
+/// built against a cached toolchain's own parser, answering like that release's
+/// `go tool trace -d=parsed` without a process start-up per case.
+#[derive(Clone, Debug)]
+pub struct GoPipeTestee {
+    name: String,
+    go: PathBuf,
+    profile: Toolchain,
+    limits: Limits,
+}
+
+impl GoPipeTestee {
+    /// Builds (or finds in the cache) the Go testee of `go`, release `profile`.
+    pub fn new(profile: Toolchain, go: &Path, limits: Limits) -> Result<Self, String> {
+        super::gotestee::build(go)?;
+        Ok(GoPipeTestee {
+            name: format!("go-pipe@{}", crate::toolchains::release(profile)),
+            go: go.to_path_buf(),
+            profile,
+            limits,
+        })
+    }
+}
+
+impl TesteeFactory for GoPipeTestee {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+    fn dialect(&self) -> Dialect {
+        Dialect::Go(self.profile)
+    }
+    fn create(&self) -> Result<Box<dyn Testee>, TesteeFailure> {
+        let testee = super::gotestee::spawn(&self.go, self.profile, self.limits.timeout)?
+            .with_name(&self.name)
+            .output_cap(self.limits.stdout_cap);
+        Ok(Box::new(testee))
+    }
+    fn go_errors(&self) -> bool {
+        true
+    }
+    fn replay_command(&self) -> String {
+        format!(
+            "trace-harness conform --impl {} --no-corpus --suite .",
+            self.name
+        )
+    }
+}
+
+/// The `--dialect` spelling of a dialect.
+fn dialect_name(dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Go(profile) => profile.name().to_string(),
+        Dialect::Jsonl => "jsonl".to_string(),
+    }
+}

@@ -354,7 +354,9 @@ pub mod invalid_is_rejected {
     }
 
     /// A corruption, a seed and a version, applied.
-    fn draw(u: &mut Unstructured<'_>) -> Result<Option<crate::corrupt::Corrupted>, String> {
+    pub(super) fn draw(
+        u: &mut Unstructured<'_>,
+    ) -> Result<Option<crate::corrupt::Corrupted>, String> {
         let corruption = *u.choose(Corruption::ALL).map_err(|e| e.to_string())?;
         let seed = u64::arbitrary(u).unwrap_or(0);
         let version = u.choose(corruption.versions()).ok().copied();
@@ -367,6 +369,140 @@ pub mod invalid_is_rejected {
             Ok(Some(c)) => vec![(format!("{}-seed-{}", c.corruption.name(), c.seed), c.bytes)],
             _ => Vec::new(),
         }
+    }
+}
+
+/// The reference against Go itself: a generated, corrupted or arbitrary trace gets the same
+/// accept/reject, the same events (byte for byte, as `go tool trace -d=parsed` prints them)
+/// and the same first line of error from Go 1.27.3 as from `dump --as go1.27`. Go runs as
+/// the conformance runner's persistent Go testee (`go-pipe@1.27.3`); without a cached Go
+/// toolchain the target does nothing, after a one-line notice.
+pub mod differential_go {
+    use super::*;
+    use crate::conform::pipe::PipeTestee;
+    use crate::conform::{Case, Dialect, Origin, Testee};
+    use std::sync::{Mutex, OnceLock};
+
+    /// This target at the type level (see [`Input`](super::Input)).
+    pub struct Name;
+
+    const PROFILE: Toolchain = Toolchain::Go1_27;
+
+    /// The Go testee, started on first use; `None` (after a notice) when there is no Go.
+    fn go() -> Option<&'static Mutex<PipeTestee>> {
+        static TESTEE: OnceLock<Option<Mutex<PipeTestee>>> = OnceLock::new();
+        TESTEE
+            .get_or_init(|| {
+                let started = crate::toolchains::find(PROFILE)
+                    .ok_or_else(|| "no cached Go toolchain (scripts/go-toolchains.sh)".to_string())
+                    .and_then(|go| {
+                        crate::conform::gotestee::spawn(
+                            &go,
+                            PROFILE,
+                            std::time::Duration::from_secs(20),
+                        )
+                        .map_err(|e| e.to_string())
+                    });
+                match started {
+                    Ok(testee) => Some(Mutex::new(testee)),
+                    Err(why) => {
+                        eprintln!("differential_go: {why}: nothing to compare, every input passes");
+                        None
+                    }
+                }
+            })
+            .as_ref()
+    }
+
+    /// A generated valid trace, a corrupted one, or bytes as `parse_never_panics` makes them.
+    fn draw(u: &mut Unstructured<'_>) -> Vec<u8> {
+        match u.int_in_range(0..=2u8).unwrap_or(0) {
+            0 => {
+                let (config, seed) = draw_config(u);
+                crate::gen::generate(&config, seed)
+            }
+            1 => invalid_is_rejected::draw(u)
+                .ok()
+                .flatten()
+                .map(|c| c.bytes)
+                .unwrap_or_default(),
+            _ => parse_never_panics::input(u),
+        }
+    }
+
+    /// The trace compared, for reproducers.
+    pub fn traces(u: &mut Unstructured<'_>) -> Vec<(String, Vec<u8>)> {
+        vec![("input".to_string(), draw(u))]
+    }
+
+    /// Runs both and compares.
+    pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
+        let bytes = draw(u);
+        let Some(go) = go() else {
+            return Ok(());
+        };
+        // Old-format (go 1.11-1.21) headers go to Go's converter, which the reference does
+        // not reproduce (a listed divergence of the conformance run).
+        if crate::version::scan_header(&bytes).is_some_and(|h| h.number < 22) {
+            return Ok(());
+        }
+        let ours = crate::conform::reference::run(&bytes, PROFILE, false, Dialect::Go(PROFILE));
+        let case = Case {
+            name: "differential_go".into(),
+            bytes,
+            origin: Origin::Corpus("fuzz input".into()),
+        };
+        let answer = go
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .run(&case)
+            .map_err(|e| format!("Go {e}"))?;
+        if answer.accepted != ours.accepted {
+            return Err(format!(
+                "Go {} it, the reference {} it ({:?})",
+                if answer.accepted {
+                    "accepts"
+                } else {
+                    "rejects"
+                },
+                if ours.accepted { "accepts" } else { "rejects" },
+                answer.error.lines().next().unwrap_or(&ours.message)
+            ));
+        }
+        if answer.events != ours.events.as_bytes() {
+            let go_lines: Vec<&[u8]> = answer.events.split(|&b| b == b'\n').collect();
+            let our_lines: Vec<&[u8]> = ours.events.as_bytes().split(|&b| b == b'\n').collect();
+            let line = go_lines
+                .iter()
+                .zip(&our_lines)
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| go_lines.len().min(our_lines.len()));
+            let show = |lines: &[&[u8]]| {
+                lines
+                    .get(line)
+                    .map(|l| l.escape_ascii().to_string())
+                    .unwrap_or_else(|| "(no line)".into())
+            };
+            return Err(format!(
+                "events differ at line {line}: Go {}, the reference {}",
+                show(&go_lines),
+                show(&our_lines)
+            ));
+        }
+        // The first line of each; a duplicate-id message ends in the two values as Go's
+        // `%v` prints its internal structures, which the reference does not imitate.
+        let first = |text: &str| {
+            let line = text.lines().next().unwrap_or_default();
+            line.split(", new=").next().unwrap_or(line).to_string()
+        };
+        if !answer.accepted && first(&answer.error) != first(&ours.message) {
+            return Err(format!(
+                "errors differ: Go {:?}, the reference {:?}",
+                first(&answer.error),
+                first(&ours.message)
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -388,7 +524,7 @@ pub struct Target {
 }
 
 /// Every fuzz target, in `fuzz/fuzz_targets/`.
-pub const ALL: [Target; 6] = [
+pub const ALL: [Target; 7] = [
     Target {
         name: "parse_never_panics",
         run: parse_never_panics::run,
@@ -418,6 +554,11 @@ pub const ALL: [Target; 6] = [
         name: "invalid_is_rejected",
         run: invalid_is_rejected::run,
         traces: invalid_is_rejected::traces,
+    },
+    Target {
+        name: "differential_go",
+        run: differential_go::run,
+        traces: differential_go::traces,
     },
 ];
 
@@ -596,5 +737,6 @@ target_names!(
     invalid_is_rejected,
     text_roundtrip,
     incremental_parse,
-    version_invariance
+    version_invariance,
+    differential_go
 );

@@ -87,6 +87,22 @@ fn seeds() -> BTreeMap<&'static str, BTreeMap<String, Vec<u8>>> {
         incremental.insert(format!("seed-{}", stem(t)), raw);
     }
     all.insert("incremental_parse", incremental);
+
+    // differential_go: the mode byte (0 generated, 1 corrupted, 2 bytes), then its input.
+    let mut differential = BTreeMap::new();
+    for t in small.iter().take(6) {
+        let mut raw = vec![2, 0];
+        raw.extend(&t.bytes);
+        differential.insert(format!("seed-{}", stem(t)), raw);
+    }
+    for (mode, name) in [(0u8, "generated"), (1, "corrupted")] {
+        for i in 0..6 {
+            let mut input = vec![mode];
+            input.extend(random(48));
+            differential.insert(format!("seed-{name}-{i:02}"), input);
+        }
+    }
+    all.insert("differential_go", differential);
     all
 }
 

@@ -424,6 +424,8 @@ impl Ordering {
         mut cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
         let pid = ev.args[0] as i64;
+        // Go keeps a status in a byte: a larger number is read modulo 256, everywhere.
+        ev.args[1] = u64::from(ev.args[1] as u8);
         let status = ev.args[1];
         if status >= PROC_STATUS_TO_STATE.len() as u64 {
             let msg = format!("invalid status for proc {pid}: {status}");
@@ -608,6 +610,8 @@ impl Ordering {
     ) -> Result<(SchedCtx, bool)> {
         let gid = ev.args[0] as i64;
         let mid = ev.args[1] as i64;
+        // Go keeps a status in a byte: a larger number is read modulo 256, everywhere.
+        ev.args[2] = u64::from(ev.args[2] as u8);
         let status = ev.args[2];
         if status >= GO_STATUS_TO_STATE.len() as u64 {
             let msg = format!("invalid status for goroutine {gid}: {status}");

@@ -463,7 +463,6 @@ fn strict_check(input: &[u8], profile: Toolchain) -> trace_harness::Result<()> {
 fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result<(), Failure> {
     use trace_harness::bench;
     let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
-    let input = read_input(file)?;
     let go = match go.or_else(|| trace_harness::toolchains::find(profile)) {
         Some(go) => go,
         None => {
@@ -475,10 +474,11 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
     let env_failure = |e: std::io::Error| Failure::Usage(e.to_string());
     let tool = bench::go_trace_tool(&go).map_err(env_failure)?;
     let me = std::env::current_exe().map_err(env_failure)?;
-    let size = input.len() as u64;
-    let (events, ordering) =
-        bench::measure_ordering(&input, profile, runs).map_err(Failure::Rejected)?;
-    drop(input);
+    let size = std::fs::metadata(file)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?
+        .len();
+    // Children first: a child's peak RSS as Linux reports it includes this process's at
+    // the time it was spawned, so the file is read in only afterwards.
     let parse_child = bench::measure_command(
         "trace-harness parse+order (streamed, child)",
         || {
@@ -513,6 +513,9 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
         runs,
     )
     .map_err(env_failure)?;
+    let input = read_input(file)?;
+    let (events, ordering) =
+        bench::measure_ordering(&input, profile, runs).map_err(Failure::Rejected)?;
     println!(
         "trace: {} ({size} bytes, {events} events), profile {profile}, {runs} runs each",
         file.display()

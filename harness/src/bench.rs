@@ -23,6 +23,8 @@ pub struct Measurement {
     pub best: Duration,
     /// Median wall time.
     pub median: Duration,
+    /// Median CPU time (user + system) per run; zero where unknown.
+    pub cpu: Duration,
     /// Largest maximum resident set size seen, in bytes (0 where unknown).
     pub peak_rss: u64,
     /// How many runs.
@@ -34,6 +36,14 @@ impl Measurement {
     pub fn mb_per_s(&self, bytes: u64) -> f64 {
         bytes as f64 / 1e6 / self.median.as_secs_f64().max(1e-9)
     }
+
+    /// Megabytes of trace per CPU second (0 where the CPU time is unknown).
+    pub fn mb_per_cpu_s(&self, bytes: u64) -> f64 {
+        if self.cpu.is_zero() {
+            return 0.0;
+        }
+        bytes as f64 / 1e6 / self.cpu.as_secs_f64()
+    }
 }
 
 /// Runs `cmd` `runs` times with output to /dev/null; returns times and peak RSS.
@@ -43,6 +53,7 @@ pub fn measure_command(
     runs: usize,
 ) -> std::io::Result<Measurement> {
     let mut times = Vec::with_capacity(runs);
+    let mut cpus = Vec::with_capacity(runs);
     let mut peak_rss = 0;
     for _ in 0..runs.max(1) {
         let mut cmd = make();
@@ -51,29 +62,63 @@ pub fn measure_command(
             .stdin(Stdio::null());
         let start = Instant::now();
         let child = cmd.spawn()?;
-        let (status, rss) = wait_with_rss(child)?;
+        let usage = wait_with_rss(child)?;
         times.push(start.elapsed());
-        peak_rss = peak_rss.max(rss);
-        if !status {
+        cpus.push(usage.cpu);
+        peak_rss = peak_rss.max(usage.peak_rss);
+        if !usage.ok {
             return Err(std::io::Error::other(format!("{label} failed")));
         }
     }
-    Ok(summarize(label, times, peak_rss))
+    Ok(summarize(label, times, cpus, peak_rss))
 }
 
-fn summarize(label: &str, mut times: Vec<Duration>, peak_rss: u64) -> Measurement {
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+fn summarize(
+    label: &str,
+    mut times: Vec<Duration>,
+    cpus: Vec<Duration>,
+    peak_rss: u64,
+) -> Measurement {
     times.sort();
     Measurement {
         label: label.to_string(),
         best: times[0],
         median: times[times.len() / 2],
+        cpu: median(cpus),
         peak_rss,
         runs: times.len(),
     }
 }
 
-/// Waits for `child`; returns whether it succeeded and its maximum RSS in bytes.
-fn wait_with_rss(child: std::process::Child) -> std::io::Result<(bool, u64)> {
+/// How a child process ended and what it used.
+struct ChildUsage {
+    ok: bool,
+    peak_rss: u64,
+    cpu: Duration,
+}
+
+fn timeval(tv: libc::timeval) -> Duration {
+    Duration::from_secs(tv.tv_sec.max(0) as u64) + Duration::from_micros(tv.tv_usec.max(0) as u64)
+}
+
+/// CPU time (user + system) this process has used so far.
+fn own_cpu_time() -> Duration {
+    // SAFETY: `rusage` is plain data that getrusage fills in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return Duration::ZERO;
+    }
+    timeval(usage.ru_utime) + timeval(usage.ru_stime)
+}
+
+/// Waits for `child`; returns whether it succeeded, its maximum RSS in bytes and its CPU
+/// time.
+fn wait_with_rss(child: std::process::Child) -> std::io::Result<ChildUsage> {
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: `rusage` is plain data that wait4 fills in; `pid` is our own child, which is
@@ -84,8 +129,12 @@ fn wait_with_rss(child: std::process::Child) -> std::io::Result<(bool, u64)> {
         return Err(std::io::Error::last_os_error());
     }
     let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    // Linux reports ru_maxrss in kilobytes.
-    Ok((ok, usage.ru_maxrss.max(0) as u64 * 1024))
+    Ok(ChildUsage {
+        ok,
+        // Linux reports ru_maxrss in kilobytes.
+        peak_rss: usage.ru_maxrss.max(0) as u64 * 1024,
+        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
+    })
 }
 
 /// In-process parse+order of `bytes`, repeated: events per run and the measurement.
@@ -95,20 +144,65 @@ pub fn measure_ordering(
     runs: usize,
 ) -> crate::Result<(u64, Measurement)> {
     let mut times = Vec::with_capacity(runs);
+    let mut cpus = Vec::with_capacity(runs);
     let mut events = 0;
     for _ in 0..runs.max(1) {
         let start = Instant::now();
+        let cpu_start = own_cpu_time();
         events = 0;
         for e in EventReader::new(bytes, profile)? {
             e?;
             events += 1;
         }
+        cpus.push(own_cpu_time().saturating_sub(cpu_start));
         times.push(start.elapsed());
     }
     Ok((
         events,
-        summarize("trace-harness parse+order (in process)", times, 0),
+        summarize("trace-harness parse+order (in process)", times, cpus, 0),
     ))
+}
+
+/// Go's parser alone on `file`, `runs` times in one process of the Go testee (no
+/// formatting): events per run and the measurement (times as the testee measured them
+/// around each parse; CPU time and peak RSS are the whole process's, CPU per run).
+pub fn measure_go_parse(
+    go: &Path,
+    file: &Path,
+    runs: usize,
+) -> std::io::Result<(u64, Measurement)> {
+    let runs = runs.max(1);
+    let mut cmd = crate::conform::gotestee::parse_only_command(go, file, runs)
+        .map_err(std::io::Error::other)?;
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .stdin(Stdio::null());
+    let mut child = cmd.spawn()?;
+    let mut text = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        std::io::Read::read_to_string(&mut out, &mut text)?;
+    }
+    let usage = wait_with_rss(child)?;
+    let label = "go parse only (Go testee)";
+    if !usage.ok {
+        return Err(std::io::Error::other(format!("{label} failed")));
+    }
+    let mut events = 0;
+    let mut times = Vec::new();
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if let ["events", n, "elapsed_ns", t] = fields[..] {
+            events = n.parse().unwrap_or(0);
+            times.push(Duration::from_nanos(t.parse().unwrap_or(0)));
+        }
+    }
+    if times.is_empty() {
+        return Err(std::io::Error::other(format!(
+            "{label}: no timings printed"
+        )));
+    }
+    let cpu = usage.cpu / times.len() as u32;
+    Ok((events, summarize(label, times, vec![cpu], usage.peak_rss)))
 }
 
 /// The path of Go's `trace` tool binary for `go`, building it into Go's cache if needed.

@@ -64,11 +64,27 @@ pub fn try_write_event(out: &mut String, event: &Event, profile: Toolchain) -> R
 
 fn write_prefix(out: &mut String, event: &Event, kind: EventKind) {
     let ctx = event.ctx;
-    let _ = write!(
-        out,
-        "M={} P={} G={} {kind} Time={}",
-        ctx.m, ctx.p, ctx.g, event.time
-    );
+    out.push_str("M=");
+    push_i64(out, ctx.m);
+    out.push_str(" P=");
+    push_i64(out, ctx.p);
+    out.push_str(" G=");
+    push_i64(out, ctx.g);
+    out.push(' ');
+    out.push_str(kind.name());
+    out.push_str(" Time=");
+    push_i64(out, event.time);
+}
+
+/// Appends `v` in decimal, as `{}` would, without the formatting machinery (every line
+/// prints several numbers).
+fn push_u64(out: &mut String, v: u64) {
+    out.push_str(itoa::Buffer::new().format(v));
+}
+
+/// Appends `v` in decimal, as `{}` would.
+fn push_i64(out: &mut String, v: i64) {
+    out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Go's `Event.String()`, without the newline `Println` adds.
@@ -146,7 +162,9 @@ fn write_frames(out: &mut String, stack: &Stack<'_>) -> Result<(), GoPanic> {
         out.push_str(&String::from_utf8_lossy(frame.func));
         let _ = write!(out, " @ {:#x}\n\t\t", frame.pc);
         out.push_str(&String::from_utf8_lossy(frame.file));
-        let _ = writeln!(out, ":{}", frame.line);
+        out.push(':');
+        push_u64(out, frame.line);
+        out.push('\n');
     }
     Ok(())
 }
@@ -182,13 +200,21 @@ fn write_transition(
         // Transitions are only about goroutines and procs.
         ResourceId::None | ResourceId::Thread(_) => ("", 0),
     };
-    let states = format!("{id_name}={id} {}->{}", transition.old, transition.new);
+    let states = |out: &mut String| {
+        out.push_str(id_name);
+        out.push('=');
+        push_i64(out, id);
+        let _ = write!(out, " {}->{}", transition.old, transition.new);
+    };
     if profile <= Toolchain::Go1_25 {
         let _ = write!(out, " Resource={} Reason=", transition.resource);
         quote_into(out, transition.reason);
-        let _ = write!(out, " {states}");
+        out.push(' ');
+        states(out);
     } else {
-        let _ = write!(out, " {states} Reason=");
+        out.push(' ');
+        states(out);
+        out.push_str(" Reason=");
         quote_into(out, transition.reason);
     }
     if !transition.stack.is_no_stack() {

@@ -10,6 +10,7 @@
 //! of their next event. The state machine tries the earliest event first and, when its
 //! preconditions (sequence numbers, states) are not met yet, the others in time order.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -115,7 +116,7 @@ fn proc_status_name(s: u64, profile: Toolchain) -> &'static str {
 /// How the parser of `profile` names an event type in its error messages: Go 1.22 and
 /// 1.23 use their own table (an unnamed entry prints empty), later releases the trace
 /// version's table, with `Invalid(N)` past it or for unnamed entries.
-fn event_name(ty: EventType, profile: Toolchain, version: Version) -> String {
+fn event_name(ty: EventType, profile: Toolchain, version: Version) -> Cow<'static, str> {
     let table = if profile < Toolchain::Go1_25 {
         WireTable::new(profile, profile.writes())
     } else {
@@ -125,12 +126,12 @@ fn event_name(ty: EventType, profile: Toolchain, version: Version) -> String {
         Some(t) if (ty as usize) < t.len() => {
             let name = t.spec(ty).name;
             if name.is_empty() && profile >= Toolchain::Go1_25 {
-                format!("Invalid({ty})")
+                Cow::Owned(format!("Invalid({ty})"))
             } else {
-                name.to_string()
+                Cow::Borrowed(name)
             }
         }
-        _ => format!("Invalid({ty})"),
+        _ => Cow::Owned(format!("Invalid({ty})")),
     }
 }
 
@@ -297,13 +298,128 @@ struct BaseEvent {
     args: [u64; MAX_ARGS],
 }
 
+/// A map from goroutine, proc or thread ids to their state: small ids index a vector
+/// (real traces number them densely from 0 or 1), others go to a hash map. The vector only
+/// grows to a few times the number of live entries, so a huge id cannot make it large.
+#[derive(Debug)]
+struct IdMap<V> {
+    /// Entry `i` holds id `i`; every id below `dense.len()` lives here.
+    dense: Vec<Option<V>>,
+    /// Ids outside `0..dense.len()`.
+    sparse: HashMap<i64, V>,
+    /// Live entries in both parts.
+    len: usize,
+}
+
+impl<V> Default for IdMap<V> {
+    fn default() -> Self {
+        IdMap {
+            dense: Vec::new(),
+            sparse: HashMap::default(),
+            len: 0,
+        }
+    }
+}
+
+impl<V> IdMap<V> {
+    /// Dense slots allowed beyond four per live entry.
+    const DENSE_FLOOR: usize = 256;
+
+    fn slot(&self, id: i64) -> Option<usize> {
+        usize::try_from(id).ok().filter(|&i| i < self.dense.len())
+    }
+
+    fn get(&self, id: &i64) -> Option<&V> {
+        match self.slot(*id) {
+            Some(i) => self.dense[i].as_ref(),
+            None => self.sparse.get(id),
+        }
+    }
+
+    fn get_mut(&mut self, id: &i64) -> Option<&mut V> {
+        match self.slot(*id) {
+            Some(i) => self.dense[i].as_mut(),
+            None => self.sparse.get_mut(id),
+        }
+    }
+
+    fn contains_key(&self, id: &i64) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Makes the dense part cover `id` if that keeps it within its bound.
+    fn grow_for(&mut self, id: i64) {
+        let Ok(i) = usize::try_from(id) else { return };
+        let bound = Self::DENSE_FLOOR.saturating_add(self.len.saturating_mul(4));
+        if i < self.dense.len() || i >= bound {
+            return;
+        }
+        let new_len = (i + 1).next_power_of_two().min(bound);
+        self.dense.resize_with(new_len, || None);
+        let moved: Vec<i64> = self
+            .sparse
+            .keys()
+            .copied()
+            .filter(|&k| self.slot(k).is_some())
+            .collect();
+        for k in moved {
+            let v = self.sparse.remove(&k);
+            self.dense[k as usize] = v;
+        }
+    }
+
+    fn insert(&mut self, id: i64, v: V) -> Option<V> {
+        self.grow_for(id);
+        let old = match self.slot(id) {
+            Some(i) => self.dense[i].replace(v),
+            None => self.sparse.insert(id, v),
+        };
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+
+    fn remove(&mut self, id: &i64) -> Option<V> {
+        let old = match self.slot(*id) {
+            Some(i) => self.dense[i].take(),
+            None => self.sparse.remove(id),
+        };
+        if old.is_some() {
+            self.len -= 1;
+        }
+        old
+    }
+
+    /// The entry of `id`, inserted as `v` if missing.
+    fn get_or_insert(&mut self, id: i64, v: V) -> &mut V {
+        if !self.contains_key(&id) {
+            self.insert(id, v);
+        }
+        match self.slot(id) {
+            Some(i) => self.dense[i].as_mut().expect("just inserted"),
+            None => self.sparse.get_mut(&id).expect("just inserted"),
+        }
+    }
+
+    /// Every entry, in no particular order.
+    fn iter(&self) -> impl Iterator<Item = (i64, &V)> {
+        let dense = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_ref().map(|v| (i as i64, v)));
+        dense.chain(self.sparse.iter().map(|(k, v)| (*k, v)))
+    }
+}
+
 /// The ordering state machine (Go's `ordering`).
 struct Ordering {
     profile: Toolchain,
     version: Version,
-    g_states: HashMap<i64, GState>,
-    p_states: HashMap<i64, PState>,
-    m_states: HashMap<i64, MState>,
+    g_states: IdMap<GState>,
+    p_states: IdMap<PState>,
+    m_states: IdMap<MState>,
     active_tasks: HashMap<u64, (Vec<u8>, u64)>,
     gc_seq: u64,
     gc_state: GcState,
@@ -312,7 +428,7 @@ struct Ordering {
 }
 
 impl Ordering {
-    fn ev_name(&self, ty: EventType) -> String {
+    fn ev_name(&self, ty: EventType) -> Cow<'static, str> {
         event_name(ty, self.profile, self.version)
     }
 
@@ -362,10 +478,7 @@ impl Ordering {
             m,
         };
         if m != NONE {
-            let ms = self
-                .m_states
-                .entry(m)
-                .or_insert(MState { g: NONE, p: NONE });
+            let ms = self.m_states.get_or_insert(m, MState { g: NONE, p: NONE });
             cur.p = ms.p;
             cur.g = ms.g;
         }
@@ -472,10 +585,10 @@ impl Ordering {
         if status == proc_status::ABANDONED && old_state == proc_state::RUNNING {
             // The event is attributed to the thread that held the proc (Go scans its map;
             // with several candidates the last one it visits wins, here the highest id).
-            let mut owners: Vec<(&i64, &MState)> =
+            let mut owners: Vec<(i64, &MState)> =
                 self.m_states.iter().filter(|(_, ms)| ms.p == pid).collect();
-            owners.sort_by_key(|(id, _)| **id);
-            let Some((&mid, ms)) = owners.last() else {
+            owners.sort_by_key(|(id, _)| *id);
+            let Some(&(mid, ms)) = owners.last() else {
                 let msg = format!(
                     "failed to find sched context for proc {pid} that's about to be stolen"
                 );
@@ -1358,7 +1471,7 @@ impl Ordering {
     fn dump(&self) -> String {
         let mut s = String::new();
         let mut gs: Vec<_> = self.g_states.iter().collect();
-        gs.sort_by_key(|(id, _)| **id);
+        gs.sort_by_key(|(id, _)| *id);
         for (id, st) in gs {
             s += &format!(
                 "G {id} [status={} seq={}]\n",
@@ -1368,7 +1481,7 @@ impl Ordering {
         }
         s.push('\n');
         let mut ps: Vec<_> = self.p_states.iter().collect();
-        ps.sort_by_key(|(id, _)| **id);
+        ps.sort_by_key(|(id, _)| *id);
         for (id, st) in ps {
             s += &format!(
                 "P {id} [status={} seq={}]\n",
@@ -1378,7 +1491,7 @@ impl Ordering {
         }
         s.push('\n');
         let mut ms: Vec<_> = self.m_states.iter().collect();
-        ms.sort_by_key(|(id, _)| **id);
+        ms.sort_by_key(|(id, _)| *id);
         for (id, st) in ms {
             s += &format!("M {id} [g={} p={}]\n", st.g, st.p);
         }
@@ -1510,9 +1623,9 @@ impl<R: Read> EventReader<R> {
             ordering: Ordering {
                 profile,
                 version,
-                g_states: HashMap::default(),
-                p_states: HashMap::default(),
-                m_states: HashMap::default(),
+                g_states: IdMap::default(),
+                p_states: IdMap::default(),
+                m_states: IdMap::default(),
                 active_tasks: HashMap::default(),
                 gc_seq: 0,
                 gc_state: GcState::Undetermined,

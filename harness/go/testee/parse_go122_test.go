@@ -41,3 +41,23 @@ func dumpParsed(data []byte, out *bytes.Buffer) error {
 		out.WriteByte('\n')
 	}
 }
+
+// countEvents parses a whole go 1.22+ trace from r without formatting anything: the
+// parser's own cost, for `trace-harness bench`.
+func countEvents(r io.Reader) (int, error) {
+	tr, err := trace.NewReader(r)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for {
+		_, err := tr.ReadEvent()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+}

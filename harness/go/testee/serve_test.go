@@ -6,6 +6,10 @@
 //
 // Run the binary with HARNESS_TESTEE_SERVE=1 and -test.run=^TestHarnessTesteeServe$: it
 // then answers one framed response per framed request on stdin until stdin closes.
+//
+// With HARNESS_TESTEE_PARSE_FILE=PATH and -test.run=^TestHarnessTesteeParseOnly$ it
+// instead parses PATH HARNESS_TESTEE_PARSE_RUNS times (default 1) without formatting,
+// printing `events N elapsed_ns T` per run: Go's parser cost alone, for benchmarks.
 
 package trace_test
 
@@ -16,8 +20,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // Largest request accepted; a longer length prefix means the stream is out of step.
@@ -91,4 +97,37 @@ func writeResponse(w *bufio.Writer, status byte, events []byte, errText string) 
 	binary.LittleEndian.PutUint32(lenBuf[:], uint32(len(errText)))
 	w.Write(lenBuf[:])
 	w.WriteString(errText)
+}
+
+func TestHarnessTesteeParseOnly(t *testing.T) {
+	path := os.Getenv("HARNESS_TESTEE_PARSE_FILE")
+	if path == "" {
+		t.Skip("set HARNESS_TESTEE_PARSE_FILE to time a parse of that file")
+	}
+	runs := 1
+	if s := os.Getenv("HARNESS_TESTEE_PARSE_RUNS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "bad HARNESS_TESTEE_PARSE_RUNS: %q\n", s)
+			os.Exit(3)
+		}
+		runs = n
+	}
+	for i := 0; i < runs; i++ {
+		f, err := os.Open(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(3)
+		}
+		start := time.Now()
+		n, err := countEvents(bufio.NewReaderSize(f, 1<<16))
+		elapsed := time.Since(start)
+		f.Close()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Printf("events %d elapsed_ns %d\n", n, elapsed.Nanoseconds())
+	}
+	syscall.Exit(0)
 }

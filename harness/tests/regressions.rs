@@ -46,7 +46,10 @@ fn header_split_across_reads() {
 #[test]
 fn go_status_kept_in_a_byte() {
     let data = input("differential_go", "go-status-kept-in-a-byte");
-    targets::find("differential_go").unwrap().check(&data).unwrap();
+    targets::find("differential_go")
+        .unwrap()
+        .check(&data)
+        .unwrap();
 }
 
 /// Every committed regression input has a named test above.

@@ -25,54 +25,6 @@ fn case(name: &str, bytes: Vec<u8>) -> Case {
     }
 }
 
-/// Event blocks (an `M=` line and the stack lines under it), grouped by equal `Time=` and
-/// sorted within each group: equal when two listings differ only in how ties were broken,
-/// which Go 1.22 and 1.23 do by map iteration order.
-fn tie_insensitive(listing: &str) -> Vec<Vec<String>> {
-    let mut blocks: Vec<String> = Vec::new();
-    for line in listing.split_inclusive('\n') {
-        match blocks.last_mut() {
-            Some(block) if !line.starts_with("M=") => block.push_str(line),
-            _ => blocks.push(line.to_string()),
-        }
-    }
-    let time = |b: &str| {
-        b.split_whitespace()
-            .find(|t| t.starts_with("Time="))
-            .map(str::to_string)
-    };
-    let mut groups: Vec<Vec<String>> = Vec::new();
-    let mut last_time = None;
-    for block in blocks {
-        let t = time(&block);
-        if t.is_none() || t != last_time || groups.is_empty() {
-            groups.push(Vec::new());
-        }
-        last_time = t;
-        groups.last_mut().unwrap().push(block);
-    }
-    for g in &mut groups {
-        g.sort();
-    }
-    groups
-}
-
-/// The event blocks without `Time=`, sorted: what happened, in any order.
-fn same_events(listing: &str) -> Vec<String> {
-    let mut v: Vec<String> = tie_insensitive(listing)
-        .into_iter()
-        .flatten()
-        .map(|b| {
-            b.split(' ')
-                .filter(|t| !t.starts_with("Time="))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 /// The tool's stderr without Go 1.22's timestamped `Parsing trace...` log line.
 fn tool_error(stderr: &[u8]) -> String {
     String::from_utf8_lossy(stderr)
@@ -185,9 +137,9 @@ fn go_testee_answers_like_the_trace_tool() {
                     } else if profile < Toolchain::Go1_25 {
                         ties += 1;
                         // Go 1.22 and 1.23 break ties between equal times at random.
-                        same = tie_insensitive(&a) == tie_insensitive(&b)
+                        same = common::tie_insensitive(&a) == common::tie_insensitive(&b)
                             || ((0..5).any(|_| run_tool().stdout != theirs.stdout)
-                                && same_events(&a) == same_events(&b));
+                                && common::same_events(&a) == common::same_events(&b));
                     }
                     assert!(same, "{what}: events differ");
                     assert!(!answer.truncated_output, "{what}: truncated");

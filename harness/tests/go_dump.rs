@@ -20,53 +20,6 @@ fn ours(profile: Toolchain, path: &std::path::Path) -> std::process::Output {
         .unwrap()
 }
 
-/// Event blocks (an `M=` line and the stack lines under it), grouped by equal `Time=` and
-/// sorted within each group: equal when two listings differ only in how ties were broken.
-fn tie_insensitive(listing: &str) -> Vec<Vec<String>> {
-    let mut blocks: Vec<String> = Vec::new();
-    for line in listing.split_inclusive('\n') {
-        match blocks.last_mut() {
-            Some(block) if !line.starts_with("M=") => block.push_str(line),
-            _ => blocks.push(line.to_string()),
-        }
-    }
-    let time = |b: &str| {
-        b.split_whitespace()
-            .find(|t| t.starts_with("Time="))
-            .map(str::to_string)
-    };
-    let mut groups: Vec<Vec<String>> = Vec::new();
-    let mut last_time = None;
-    for block in blocks {
-        let t = time(&block);
-        if t.is_none() || t != last_time || groups.is_empty() {
-            groups.push(Vec::new());
-        }
-        last_time = t;
-        groups.last_mut().unwrap().push(block);
-    }
-    for g in &mut groups {
-        g.sort();
-    }
-    groups
-}
-
-/// The event blocks with `Time=` removed, sorted: what happened, regardless of order.
-fn same_events(listing: &str) -> Vec<String> {
-    let mut v: Vec<String> = tie_insensitive(listing)
-        .into_iter()
-        .flatten()
-        .map(|b| {
-            b.split(' ')
-                .filter(|t| !t.starts_with("Time="))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 fn first_difference(a: &str, b: &str) -> String {
     let line = a
         .lines()
@@ -128,7 +81,8 @@ fn dump_is_byte_identical_to_go() {
                 String::from_utf8_lossy(&theirs.stdout),
             );
             let mut same = a == b
-                || (profile < Toolchain::Go1_25 && tie_insensitive(&a) == tie_insensitive(&b));
+                || (profile < Toolchain::Go1_25
+                    && common::tie_insensitive(&a) == common::tie_insensitive(&b));
             if !same && profile < Toolchain::Go1_25 {
                 // Is Go itself unstable on this input? Then only the events can be compared.
                 let go_unstable = (0..10).any(|_| {
@@ -139,7 +93,7 @@ fn dump_is_byte_identical_to_go() {
                         .unwrap();
                     run.stdout != theirs.stdout
                 });
-                same = go_unstable && same_events(&a) == same_events(&b);
+                same = go_unstable && common::same_events(&a) == common::same_events(&b);
                 if same {
                     eprintln!("{profile} {name}: Go's own order varies from run to run; compared the events only");
                 }

@@ -143,3 +143,51 @@ pub fn go_golden_runner(go: &Path, dir: &Path) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// Event blocks (an `M=` line and the stack lines under it), grouped by equal `Time=` and
+/// sorted within each group: equal when two listings differ only in how ties were broken,
+/// which Go 1.22 and 1.23 do by map iteration order.
+pub fn tie_insensitive(listing: &str) -> Vec<Vec<String>> {
+    let mut blocks: Vec<String> = Vec::new();
+    for line in listing.split_inclusive('\n') {
+        match blocks.last_mut() {
+            Some(block) if !line.starts_with("M=") => block.push_str(line),
+            _ => blocks.push(line.to_string()),
+        }
+    }
+    let time = |b: &str| {
+        b.split_whitespace()
+            .find(|t| t.starts_with("Time="))
+            .map(str::to_string)
+    };
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let mut last_time = None;
+    for block in blocks {
+        let t = time(&block);
+        if t.is_none() || t != last_time || groups.is_empty() {
+            groups.push(Vec::new());
+        }
+        last_time = t;
+        groups.last_mut().unwrap().push(block);
+    }
+    for g in &mut groups {
+        g.sort();
+    }
+    groups
+}
+
+/// The event blocks with `Time=` removed, sorted: what happened, regardless of order.
+pub fn same_events(listing: &str) -> Vec<String> {
+    let mut v: Vec<String> = tie_insensitive(listing)
+        .into_iter()
+        .flatten()
+        .map(|b| {
+            b.split(' ')
+                .filter(|t| !t.starts_with("Time="))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    v.sort();
+    v
+}

@@ -38,7 +38,7 @@ fn ordering(c: &mut Criterion) {
         })
     });
     group.bench_function("dump", |b| {
-        let mut out = String::new();
+        let mut out = Vec::new();
         b.iter(|| {
             out.clear();
             for e in EventReader::new(&bytes[..], profile).unwrap() {

@@ -368,15 +368,15 @@ pub enum Value<'e> {
 
 impl Value<'_> {
     /// How `profile` prints the value: `Uint64(8)` before Go 1.25 (`valueAsString`), then
-    /// `Value{Uint64(8)}`; a string value is its bytes.
-    pub fn to_go_string(&self, profile: Toolchain) -> Cow<'_, str> {
+    /// `Value{Uint64(8)}`; a string value is its bytes, valid UTF-8 or not.
+    pub fn to_go_bytes(&self, profile: Toolchain) -> Cow<'_, [u8]> {
         let wrapped = profile >= Toolchain::Go1_25;
         match self {
-            Value::Uint64(n) if wrapped => format!("Value{{Uint64({n})}}").into(),
-            Value::Uint64(n) => format!("Uint64({n})").into(),
-            Value::String(s) => String::from_utf8_lossy(s),
-            Value::Bad if wrapped => "Value{Bad}".into(),
-            Value::Bad => "Bad".into(),
+            Value::Uint64(n) if wrapped => format!("Value{{Uint64({n})}}").into_bytes().into(),
+            Value::Uint64(n) => format!("Uint64({n})").into_bytes().into(),
+            Value::String(s) => Cow::Borrowed(s),
+            Value::Bad if wrapped => Cow::Borrowed(b"Value{Bad}"),
+            Value::Bad => Cow::Borrowed(b"Bad"),
         }
     }
 }
@@ -1275,10 +1275,10 @@ mod tests {
 
     #[test]
     fn values_print_per_release() {
-        assert_eq!(Value::Uint64(8).to_go_string(Go1_22), "Uint64(8)");
-        assert_eq!(Value::Uint64(8).to_go_string(Go1_25), "Value{Uint64(8)}");
-        assert_eq!(Value::Bad.to_go_string(Go1_26), "Value{Bad}");
-        assert_eq!(Value::String(b"s").to_go_string(Go1_27), "s");
+        assert_eq!(&*Value::Uint64(8).to_go_bytes(Go1_22), b"Uint64(8)");
+        assert_eq!(&*Value::Uint64(8).to_go_bytes(Go1_25), b"Value{Uint64(8)}");
+        assert_eq!(&*Value::Bad.to_go_bytes(Go1_26), b"Value{Bad}");
+        assert_eq!(&*Value::String(b"s\xff").to_go_bytes(Go1_27), b"s\xff");
     }
 
     #[test]

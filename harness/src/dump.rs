@@ -21,15 +21,15 @@
 //! - Go 1.25+: a Sync whose generation holds an experimental batch of an unknown experiment
 //!   (id 2 and up).
 //!
-//! Known difference: Go writes function names, file names and experimental string arguments
-//! as raw bytes; invalid UTF-8 in them comes out here as U+FFFD, since the output is a `String`.
+//! Output is bytes, not a `String`: Go writes function names, file names and string values
+//! unquoted, so invalid UTF-8 in them reaches the output as it is in the trace.
 
-use std::fmt::Write as _;
+use std::io::Write as _;
 
 pub use crate::api::GoPanic;
 use crate::api::{self, EventKind, ResourceId, Stack, StateTransition};
 use crate::event::Event;
-use crate::gostr::quote_into;
+use crate::gostr::{quote_into, TextSink as _};
 use crate::version::Toolchain;
 
 /// Start of the line [`write_event`] prints where Go's `String()` would panic.
@@ -38,7 +38,7 @@ pub const PANIC_MARKER: &str = "#! go panic: ";
 /// Appends what `fmt.Println(ev.String())` prints for `event` in Go release `profile`. Where
 /// that release panics instead, appends `#! go panic: <message> (<the event's common
 /// prefix>)` and a newline.
-pub fn write_event(out: &mut String, event: &Event, profile: Toolchain) {
+pub fn write_event(out: &mut Vec<u8>, event: &Event, profile: Toolchain) {
     if let Err(panic) = try_write_event(out, event, profile) {
         let _ = write!(out, "{PANIC_MARKER}{panic} (");
         write_prefix(out, event, api::kind(event, profile));
@@ -48,11 +48,15 @@ pub fn write_event(out: &mut String, event: &Event, profile: Toolchain) {
 
 /// Appends what `fmt.Println(ev.String())` prints for `event` in Go release `profile`, or
 /// appends nothing and returns Go's panic where that release panics inside `String()`.
-pub fn try_write_event(out: &mut String, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
+pub fn try_write_event(
+    out: &mut Vec<u8>,
+    event: &Event,
+    profile: Toolchain,
+) -> Result<(), GoPanic> {
     let start = out.len();
     match write_string(out, event, profile) {
         Ok(()) => {
-            out.push('\n');
+            out.push(b'\n');
             Ok(())
         }
         Err(panic) => {
@@ -62,7 +66,7 @@ pub fn try_write_event(out: &mut String, event: &Event, profile: Toolchain) -> R
     }
 }
 
-fn write_prefix(out: &mut String, event: &Event, kind: EventKind) {
+fn write_prefix(out: &mut Vec<u8>, event: &Event, kind: EventKind) {
     let ctx = event.ctx;
     out.push_str("M=");
     push_i64(out, ctx.m);
@@ -70,7 +74,7 @@ fn write_prefix(out: &mut String, event: &Event, kind: EventKind) {
     push_i64(out, ctx.p);
     out.push_str(" G=");
     push_i64(out, ctx.g);
-    out.push(' ');
+    out.push(b' ');
     out.push_str(kind.name());
     out.push_str(" Time=");
     push_i64(out, event.time);
@@ -78,17 +82,17 @@ fn write_prefix(out: &mut String, event: &Event, kind: EventKind) {
 
 /// Appends `v` in decimal, as `{}` would, without the formatting machinery (every line
 /// prints several numbers).
-fn push_u64(out: &mut String, v: u64) {
+fn push_u64(out: &mut Vec<u8>, v: u64) {
     out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Appends `v` in decimal, as `{}` would.
-fn push_i64(out: &mut String, v: i64) {
+fn push_i64(out: &mut Vec<u8>, v: i64) {
     out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Go's `Event.String()`, without the newline `Println` adds.
-fn write_string(out: &mut String, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
+fn write_string(out: &mut Vec<u8>, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
     let kind = api::kind(event, profile);
     write_prefix(out, event, kind);
     match kind {
@@ -100,7 +104,8 @@ fn write_string(out: &mut String, event: &Event, profile: Toolchain) -> Result<(
             let metric = api::metric(event, profile)?;
             out.push_str(" Name=");
             quote_into(out, metric.name.as_bytes());
-            let _ = write!(out, " Value={}", metric.value.to_go_string(profile));
+            out.push_str(" Value=");
+            out.extend_from_slice(&metric.value.to_go_bytes(profile));
         }
         EventKind::Label => {
             let label = api::label(event, profile)?;
@@ -118,9 +123,10 @@ fn write_string(out: &mut String, event: &Event, profile: Toolchain) -> Result<(
                 for (i, attribute) in api::range_attributes(event, profile)?.iter().enumerate() {
                     out.push_str(if i == 0 { "" } else { " " });
                     quote_into(out, attribute.name.as_bytes());
-                    let _ = write!(out, "={}", attribute.value.to_go_string(profile));
+                    out.push(b'=');
+                    out.extend_from_slice(&attribute.value.to_go_bytes(profile));
                 }
-                out.push(']');
+                out.push(b']');
             }
         }
         EventKind::TaskBegin | EventKind::TaskEnd => {
@@ -156,22 +162,22 @@ fn write_string(out: &mut String, event: &Event, profile: Toolchain) -> Result<(
 }
 
 /// The frames of a stack, one `\t<func> @ 0x<pc>\n\t\t<file>:<line>\n` each.
-fn write_frames(out: &mut String, stack: &Stack<'_>) -> Result<(), GoPanic> {
+fn write_frames(out: &mut Vec<u8>, stack: &Stack<'_>) -> Result<(), GoPanic> {
     for frame in stack.frames()? {
-        out.push('\t');
-        out.push_str(&String::from_utf8_lossy(frame.func));
+        out.push(b'\t');
+        out.extend_from_slice(frame.func);
         let _ = write!(out, " @ {:#x}\n\t\t", frame.pc);
-        out.push_str(&String::from_utf8_lossy(frame.file));
-        out.push(':');
+        out.extend_from_slice(frame.file);
+        out.push(b':');
         push_u64(out, frame.line);
-        out.push('\n');
+        out.push(b'\n');
     }
     Ok(())
 }
 
 /// Go 1.25+: ` N=<n>`, then the clock snapshot if the generation has one; the wall time
 /// is RFC 3339 in Go 1.25, with nanoseconds from Go 1.26.
-fn write_sync(out: &mut String, sync: &api::Sync<'_>, profile: Toolchain) {
+fn write_sync(out: &mut Vec<u8>, sync: &api::Sync<'_>, profile: Toolchain) {
     let _ = write!(out, " N={}", sync.n);
     if let Some(clock) = &sync.clock_snapshot {
         let wall = if profile >= Toolchain::Go1_26 {
@@ -190,7 +196,7 @@ fn write_sync(out: &mut String, sync: &api::Sync<'_>, profile: Toolchain) {
 /// A transition: `Resource=… Reason=… GoID=… Old->New` up to Go 1.25, `GoID=… Old->New
 /// Reason=…` from Go 1.26; then the transition stack, if any.
 fn write_transition(
-    out: &mut String,
+    out: &mut Vec<u8>,
     transition: &StateTransition<'_>,
     profile: Toolchain,
 ) -> Result<(), GoPanic> {
@@ -200,19 +206,19 @@ fn write_transition(
         // Transitions are only about goroutines and procs.
         ResourceId::None | ResourceId::Thread(_) => ("", 0),
     };
-    let states = |out: &mut String| {
+    let states = |out: &mut Vec<u8>| {
         out.push_str(id_name);
-        out.push('=');
+        out.push(b'=');
         push_i64(out, id);
         let _ = write!(out, " {}->{}", transition.old, transition.new);
     };
     if profile <= Toolchain::Go1_25 {
         let _ = write!(out, " Resource={} Reason=", transition.resource);
         quote_into(out, transition.reason);
-        out.push(' ');
+        out.push(b' ');
         states(out);
     } else {
-        out.push(' ');
+        out.push(b' ');
         states(out);
         out.push_str(" Reason=");
         quote_into(out, transition.reason);
@@ -226,7 +232,7 @@ fn write_transition(
 
 /// Go 1.23: `Name=<n> ArgNames=[a b] Args=[1 2]`; Go 1.25+: `Name=<n> Args=[a=<value>, …]`.
 fn write_experimental(
-    out: &mut String,
+    out: &mut Vec<u8>,
     event: &api::ExperimentalEvent<'_>,
     profile: Toolchain,
 ) -> Result<(), GoPanic> {
@@ -240,20 +246,16 @@ fn write_experimental(
         for (i, value) in event.args.iter().enumerate() {
             let _ = write!(out, "{}{value}", if i == 0 { "" } else { " " });
         }
-        out.push(']');
+        out.push(b']');
         return Ok(());
     }
     let _ = write!(out, " Name={} Args=[", event.name);
     for (i, name) in event.arg_names.iter().enumerate() {
         let value = event.arg_value(i)?;
-        let _ = write!(
-            out,
-            "{}{name}={}",
-            if i == 0 { "" } else { ", " },
-            value.to_go_string(profile)
-        );
+        let _ = write!(out, "{}{name}=", if i == 0 { "" } else { ", " });
+        out.extend_from_slice(&value.to_go_bytes(profile));
     }
-    out.push(']');
+    out.push(b']');
     Ok(())
 }
 
@@ -343,15 +345,15 @@ mod tests {
     }
 
     fn dump(event: &Event, profile: Toolchain) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
         write_event(&mut out, event, profile);
-        out
+        String::from_utf8(out).expect("these tests print valid UTF-8")
     }
 
     fn panic_message(event: &Event, profile: Toolchain) -> String {
-        let mut out = String::from("kept");
+        let mut out = b"kept".to_vec();
         let panic = try_write_event(&mut out, event, profile).unwrap_err();
-        assert_eq!(out, "kept", "a panicking event appends nothing");
+        assert_eq!(out, b"kept", "a panicking event appends nothing");
         panic.message
     }
 
@@ -411,6 +413,24 @@ mod tests {
         for profile in [Go1_26, Go1_27] {
             let line = format!("{head} GoID=18 NotExist->Runnable Reason=\"\"");
             assert_eq!(dump(&e, profile), line + stacks, "{profile}");
+        }
+    }
+
+    /// Found by the differential_go fuzz target: Go prints function and file names with
+    /// `%s`, so bytes that are not UTF-8 reach its output unchanged.
+    #[test]
+    fn names_print_as_their_raw_bytes() {
+        let mut tables = Tables::new().stack(1, &[(0x10, "f", "a.go", 3)]);
+        let strings = &mut tables.generation.strings;
+        strings.insert(1, b"f\xc7g".to_vec());
+        strings.insert(2, b"a\xffb.go".to_vec());
+        let table = tables.build();
+        let e = event((1, 0, 1), ev::GO_CREATE, 5, &[18, 1, 1], Some(&table));
+        for profile in Toolchain::ALL {
+            let mut out = Vec::new();
+            write_event(&mut out, &e, profile);
+            let frame: &[u8] = b"\tf\xc7g @ 0x10\n\t\ta\xffb.go:3\n";
+            assert_eq!(out.windows(frame.len()).filter(|w| *w == frame).count(), 2);
         }
     }
 
@@ -1242,7 +1262,7 @@ mod tests {
         });
         let table = tables.build();
         table.add_extra_string(b"x");
-        let mut out = String::new();
+        let mut out = Vec::new();
         for _ in 0..20_000 {
             let small = |v: u64| if v % 3 == 0 { v } else { v % 6 };
             let args: Vec<u64> = (0..MAX_ARGS).map(|_| small(next())).collect();
@@ -1253,7 +1273,7 @@ mod tests {
             for profile in Toolchain::ALL {
                 out.clear();
                 write_event(&mut out, &e, profile);
-                assert!(out.ends_with('\n'));
+                assert!(out.ends_with(b"\n"));
             }
         }
     }

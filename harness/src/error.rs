@@ -258,6 +258,15 @@ impl ErrorKind {
         }
     }
 
+    /// Whether Go's parser reports this error as the bare `io.EOF` value: a number of a
+    /// string, stack, CPU-sample or sync batch that is missing entirely. Go's readers pass
+    /// it on unwrapped, and every consumer (`go tool trace`, Go's own tests) takes `io.EOF`
+    /// from `ReadEvent` for the end of the trace, so Go accepts such a trace, silently
+    /// dropping the generation it broke off in.
+    pub fn is_go_end_of_trace(&self) -> bool {
+        matches!(self, ErrorKind::TableNumber(ReadCause::Eof))
+    }
+
     /// The message the parser of Go release `profile` gives for this error, where it words
     /// it differently from our own text.
     pub fn go_message(&self, profile: crate::version::Toolchain) -> String {

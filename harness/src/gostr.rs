@@ -46,26 +46,53 @@ pub fn is_print(c: char) -> bool {
     )
 }
 
+/// Where text is appended: a `String`, or bytes for output that also carries Go's raw,
+/// possibly invalid UTF-8 strings (function and file names print unquoted).
+pub trait TextSink {
+    /// Appends `s`.
+    fn push_str(&mut self, s: &str);
+    /// Appends `c`, UTF-8 encoded.
+    fn push_char(&mut self, c: char);
+}
+
+impl TextSink for String {
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+    fn push_char(&mut self, c: char) {
+        self.push(c);
+    }
+}
+
+impl TextSink for Vec<u8> {
+    fn push_str(&mut self, s: &str) {
+        self.extend_from_slice(s.as_bytes());
+    }
+    fn push_char(&mut self, c: char) {
+        self.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+    }
+}
+
 /// Appends `bytes` quoted as Go's `strconv.Quote` does.
-pub fn quote_into(out: &mut String, bytes: &[u8]) {
+pub fn quote_into<S: TextSink>(out: &mut S, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
+    out.push_char('"');
     let mut rest = bytes;
     while let Some((c, width)) = decode_rune(rest) {
         let byte = rest[0];
         rest = &rest[width..];
         if width == 1 && c == char::REPLACEMENT_CHARACTER {
             out.push_str("\\x");
-            out.push(HEX[usize::from(byte >> 4)] as char);
-            out.push(HEX[usize::from(byte & 15)] as char);
+            out.push_char(HEX[usize::from(byte >> 4)] as char);
+            out.push_char(HEX[usize::from(byte & 15)] as char);
             continue;
         }
         match c {
             '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
+                out.push_char('\\');
+                out.push_char(c);
             }
-            _ if is_print(c) => out.push(c),
+            _ if is_print(c) => out.push_char(c),
             '\x07' => out.push_str("\\a"),
             '\x08' => out.push_str("\\b"),
             '\x0c' => out.push_str("\\f"),
@@ -80,7 +107,7 @@ pub fn quote_into(out: &mut String, bytes: &[u8]) {
             _ => out.push_str(&format!("\\U{:08x}", c as u32)),
         }
     }
-    out.push('"');
+    out.push_char('"');
 }
 
 /// `bytes` quoted as Go's `strconv.Quote` does.

@@ -423,6 +423,8 @@ fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Fa
         })?;
     let mut out = open_output(None)?;
     let mut line = String::new();
+    // Go's text is bytes: names print unquoted, valid UTF-8 or not.
+    let mut text = Vec::new();
     if jsonl {
         line = trace_harness::jsonl::header(events.version(), profile);
         line.push('\n');
@@ -432,10 +434,11 @@ fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Fa
         match event {
             Ok(event) => {
                 line.clear();
+                text.clear();
                 let written = if jsonl {
                     trace_harness::jsonl::write_event(&mut line, &event, profile)
                 } else {
-                    trace_harness::dump::try_write_event(&mut line, &event, profile)
+                    trace_harness::dump::try_write_event(&mut text, &event, profile)
                 };
                 if jsonl {
                     // The go_panic line is part of the listing.
@@ -448,7 +451,7 @@ fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Fa
                     return Err(Failure::Rejected(trace_harness::Error::at(kind, 0)));
                 }
                 if !jsonl {
-                    out.write_all(line.as_bytes()).map_err(io_failure)?;
+                    out.write_all(&text).map_err(io_failure)?;
                 }
             }
             Err(e) => {

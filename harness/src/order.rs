@@ -1766,6 +1766,10 @@ impl<R: Read> EventReader<R> {
                 self.install(g)?;
                 Ok(None)
             }
+            Some(Err(e)) if e.kind.is_go_end_of_trace() => {
+                self.done = true;
+                Ok(Some(None))
+            }
             Some(Err(e)) => Err(e),
             None => {
                 self.done = true;
@@ -1779,6 +1783,9 @@ impl<R: Read> EventReader<R> {
     fn next_generation(&mut self) -> Result<Option<Event>> {
         if let Some(e) = self.pending_error.take() {
             self.done = true;
+            if e.kind.is_go_end_of_trace() {
+                return Ok(None);
+            }
             return Err(e);
         }
         match self.generations.next() {

@@ -135,6 +135,7 @@ pub fn generations_are_located_as(data: &[u8], profile: Toolchain) -> Result<(),
         {
             if let Ok(events) = crate::order::EventReader::new(data, profile) {
                 let mut text = String::new();
+                let mut listing = Vec::new();
                 // Validating every ordered event must not panic either.
                 let mut validator = crate::validate::Validator::new(profile, events.version()).ok();
                 for event in events {
@@ -147,7 +148,8 @@ pub fn generations_are_located_as(data: &[u8], profile: Toolchain) -> Result<(),
                         // accessor) must not panic either.
                         Ok(event) => {
                             text.clear();
-                            let _ = crate::dump::try_write_event(&mut text, &event, profile);
+                            listing.clear();
+                            let _ = crate::dump::try_write_event(&mut listing, &event, profile);
                             let _ = crate::jsonl::write_event(&mut text, &event, profile);
                             if let Some(validator) = &mut validator {
                                 let _ = validator.event(&event);

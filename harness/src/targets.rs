@@ -174,21 +174,21 @@ pub mod incremental_parse {
     }
 
     /// Every event's listing line, then the error (kind and location), if any.
-    fn outcome<R: Read>(reader: R, profile: Toolchain) -> Vec<String> {
+    fn outcome<R: Read>(reader: R, profile: Toolchain) -> Vec<Vec<u8>> {
         let events = match crate::order::EventReader::new(reader, profile) {
             Ok(events) => events,
-            Err(e) => return vec![format!("{:?} at {:?}", e.kind, e.location)],
+            Err(e) => return vec![format!("{:?} at {:?}", e.kind, e.location).into_bytes()],
         };
         let mut lines = Vec::new();
         for event in events {
             match event {
                 Ok(event) => {
-                    let mut line = String::new();
+                    let mut line = Vec::new();
                     crate::dump::write_event(&mut line, &event, profile);
                     lines.push(line);
                 }
                 Err(e) => {
-                    lines.push(format!("{:?} at {:?}", e.kind, e.location));
+                    lines.push(format!("{:?} at {:?}", e.kind, e.location).into_bytes());
                     break;
                 }
             }
@@ -469,9 +469,9 @@ pub mod differential_go {
                 answer.error.lines().next().unwrap_or(&ours.message)
             ));
         }
-        if answer.events != ours.events.as_bytes() {
+        if answer.events != ours.events {
             let go_lines: Vec<&[u8]> = answer.events.split(|&b| b == b'\n').collect();
-            let our_lines: Vec<&[u8]> = ours.events.as_bytes().split(|&b| b == b'\n').collect();
+            let our_lines: Vec<&[u8]> = ours.events.split(|&b| b == b'\n').collect();
             let line = go_lines
                 .iter()
                 .zip(&our_lines)

@@ -585,11 +585,12 @@ fn check_stack(found: &mut Found, stack: &Stack<'_>, profile: Toolchain) -> Resu
 
 /// Go's `%+v` of an event: its `String()`, or fmt's note of the panic inside it.
 fn event_string(event: &Event, profile: Toolchain) -> String {
-    let mut text = String::new();
+    let mut text = Vec::new();
     match crate::dump::try_write_event(&mut text, event, profile) {
         Ok(()) => {
             text.pop();
-            text
+            // A message is text; Go's raw bytes in names print as U+FFFD here.
+            String::from_utf8_lossy(&text).into_owned()
         }
         Err(panic) => format!("%!v(PANIC=String method: {panic})"),
     }

@@ -42,10 +42,11 @@ fn dump_matches_go_snapshots() {
             .join(folder)
             .join(format!("{program}.trace"));
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let mut output = String::new();
+        let mut output = Vec::new();
         for event in EventReader::new(&bytes[..], profile).unwrap() {
             trace_harness::dump::write_event(&mut output, &event.unwrap(), profile);
         }
+        let mut output = String::from_utf8(output).expect("corpus names are UTF-8");
         output.push_str("-- end of output --\n");
         insta::with_settings!({ snapshot_path => dir.clone(), prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!(name.as_str(), output);

@@ -23,13 +23,19 @@ fn trace(version: Version, seed: u64) -> (Config, Vec<u8>) {
 
 /// Our `dump` output for `bytes` under `profile`; panics on any ordering error.
 fn our_dump(bytes: &[u8], profile: Toolchain, what: &str) -> (String, usize) {
-    let mut out = String::new();
+    let mut out = Vec::new();
     let mut n = 0;
     for event in EventReader::new(bytes, profile).unwrap_or_else(|e| panic!("{what}: {e}")) {
-        let event = event.unwrap_or_else(|e| panic!("{what} ({profile:?}): {e}\n{out}"));
+        let event = event.unwrap_or_else(|e| {
+            panic!(
+                "{what} ({profile:?}): {e}\n{}",
+                String::from_utf8_lossy(&out)
+            )
+        });
         dump::write_event(&mut out, &event, profile);
         n += 1;
     }
+    let out = String::from_utf8(out).expect("generated names are UTF-8");
     (out, n)
 }
 

@@ -78,7 +78,7 @@ fn peak_heap_of_dump(bytes: &[u8]) -> (usize, usize) {
     let base = CURRENT.load(Ordering::Relaxed);
     PEAK.store(base, Ordering::Relaxed);
     let mut events = 0;
-    let mut line = String::new();
+    let mut line = Vec::new();
     for e in EventReader::new(bytes, Toolchain::Go1_27).unwrap() {
         line.clear();
         trace_harness::dump::write_event(&mut line, &e.unwrap(), Toolchain::Go1_27);

@@ -52,6 +52,33 @@ fn go_status_kept_in_a_byte() {
         .unwrap();
 }
 
+/// Found by differential_go on mutated real traces. Go prints function and file names
+/// with `%s`, so a name that is not UTF-8 reaches Go's output byte for byte; `dump` built
+/// its lines in a `String` and wrote U+FFFD instead. Listings are bytes now.
+#[test]
+fn names_printed_as_raw_bytes() {
+    let data = input("differential_go", "names-printed-as-raw-bytes");
+    targets::find("differential_go")
+        .unwrap()
+        .check(&data)
+        .unwrap();
+}
+
+/// Found by differential_go on spliced bytes: a go 1.22 trace whose first batch is a
+/// frequency batch holding the event byte but not the frequency. Go's reader returns the
+/// bare `io.EOF` of the missing number, and `go tool trace` (like every consumer) takes
+/// `io.EOF` for the end of the trace: Go 1.22/1.23 print nothing, Go 1.25+ a final Sync,
+/// and all exit 0. The reference reported the error; it now ends the trace as Go does
+/// (`ErrorKind::is_go_end_of_trace`).
+#[test]
+fn missing_frequency_is_end_of_trace() {
+    let data = input("differential_go", "missing-frequency-is-end-of-trace");
+    targets::find("differential_go")
+        .unwrap()
+        .check(&data)
+        .unwrap();
+}
+
 /// Every committed regression input has a named test above.
 #[test]
 fn every_regression_is_named() {

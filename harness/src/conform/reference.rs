@@ -14,8 +14,9 @@ use super::Dialect;
 pub struct ReferenceResult {
     /// True when it accepted the trace.
     pub accepted: bool,
-    /// The listing: Go's text, or JSON lines with their header line.
-    pub events: String,
+    /// The listing: Go's text (bytes: Go prints names unquoted, valid UTF-8 or not), or
+    /// JSON lines with their header line.
+    pub events: Vec<u8>,
     /// When rejected: the error kind.
     pub error: Option<ErrorKind>,
     /// When rejected: the text a Go release of the profile prints (`panic: …` for a Go
@@ -78,8 +79,8 @@ pub fn run_guarded(
 /// Runs the reference over `bytes` as Go release `profile`, printing in `dialect`.
 pub fn run(bytes: &[u8], profile: Toolchain, strict: bool, dialect: Dialect) -> ReferenceResult {
     let jsonl = dialect == Dialect::Jsonl;
-    let mut events = String::new();
-    let reject = |events: String, kind: ErrorKind| ReferenceResult {
+    let mut events = Vec::new();
+    let reject = |events: Vec<u8>, kind: ErrorKind| ReferenceResult {
         accepted: false,
         message: message(&kind, profile, bytes),
         events,
@@ -99,16 +100,20 @@ pub fn run(bytes: &[u8], profile: Toolchain, strict: bool, dialect: Dialect) -> 
         Err(e) => return reject(events, e.kind.clone()),
     };
     if jsonl {
-        events = crate::jsonl::header(reader.version(), profile);
-        events.push('\n');
+        events = crate::jsonl::header(reader.version(), profile).into_bytes();
+        events.push(b'\n');
     }
+    let mut line = String::new();
     for event in reader {
         let event = match event {
             Ok(event) => event,
             Err(e) => return reject(events, e.kind.clone()),
         };
         let written = if jsonl {
-            crate::jsonl::write_event(&mut events, &event, profile)
+            line.clear();
+            let written = crate::jsonl::write_event(&mut line, &event, profile);
+            events.extend_from_slice(line.as_bytes());
+            written
         } else {
             crate::dump::try_write_event(&mut events, &event, profile)
         };

@@ -160,7 +160,9 @@ fn expected_for(
     if factory.is_reference() {
         // The reference is judged by what cases declare, and generated cases by the model.
         let events = match &case.declared {
-            Declared::Generated { listing } if dialect == Dialect::Jsonl => Some(listing.clone()),
+            Declared::Generated { listing } if dialect == Dialect::Jsonl => {
+                Some(listing.clone().into_bytes())
+            }
             _ => None,
         };
         return Expected {

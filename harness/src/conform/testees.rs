@@ -47,7 +47,7 @@ impl Testee for ReferenceTestee {
                 .map_err(|panic| TesteeFailure::Crash(format!("reference panicked: {panic}")))?;
         Ok(Answer {
             accepted: result.accepted,
-            events: result.events.into_bytes(),
+            events: result.events,
             error: result.message,
             truncated_output: false,
         })

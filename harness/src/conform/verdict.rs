@@ -79,7 +79,7 @@ pub struct Expected {
     pub outcome: Expectation,
     /// The listing expected in the testee's dialect: all events for an acceptance, the
     /// events before the error for a rejection; `None` when not known.
-    pub events: Option<String>,
+    pub events: Option<Vec<u8>>,
     /// Whether `events` is the listing of an acceptance (used for `Either`).
     pub events_accepted: bool,
     /// A regular expression the error must match, when checked.
@@ -158,23 +158,23 @@ fn events_without_order(listing: &[u8]) -> Vec<String> {
 /// Whether a listing of Go 1.22 or 1.23 may differ from ours only in how time ties were
 /// broken: those releases break them in Go's (random) map order, and the time fix-up then
 /// shifts the times too. Such listings hold the same events.
-fn same_up_to_tie_order(expected: &str, actual: &[u8], dialect: Dialect) -> bool {
+fn same_up_to_tie_order(expected: &[u8], actual: &[u8], dialect: Dialect) -> bool {
     matches!(
         dialect,
         Dialect::Go(crate::Toolchain::Go1_22 | crate::Toolchain::Go1_23)
-    ) && events_without_order(expected.as_bytes()) == events_without_order(actual)
+    ) && events_without_order(expected) == events_without_order(actual)
 }
 
 /// `None` when the listings agree; else where they first differ, with context.
-pub fn first_divergence(expected: &str, actual: &[u8], dialect: Dialect) -> Option<String> {
+pub fn first_divergence(expected: &[u8], actual: &[u8], dialect: Dialect) -> Option<String> {
     let equal = match dialect {
-        Dialect::Go(_) => expected.as_bytes() == actual,
+        Dialect::Go(_) => expected == actual,
         Dialect::Jsonl => false,
     };
     if equal || same_up_to_tie_order(expected, actual, dialect) {
         return None;
     }
-    let want = comparable_lines(expected.as_bytes(), dialect);
+    let want = comparable_lines(expected, dialect);
     let got = comparable_lines(actual, dialect);
     let at = match want.iter().zip(&got).position(|(a, b)| a != b) {
         Some(at) => at,
@@ -184,7 +184,6 @@ pub fn first_divergence(expected: &str, actual: &[u8], dialect: Dialect) -> Opti
                 return None;
             }
             let byte = expected
-                .as_bytes()
                 .iter()
                 .zip(actual)
                 .position(|(a, b)| a != b)
@@ -305,7 +304,7 @@ mod tests {
     fn expected(outcome: Expectation, events: &str, pattern: Option<&str>) -> Expected {
         Expected {
             outcome,
-            events: Some(events.to_string()),
+            events: Some(events.as_bytes().to_vec()),
             events_accepted: true,
             error_pattern: pattern.map(str::to_string),
         }
@@ -367,21 +366,21 @@ mod tests {
 
     #[test]
     fn divergence_shows_context() {
-        let want = "1\n2\n3\n4\n5\n6\n";
+        let want = b"1\n2\n3\n4\n5\n6\n";
         let got = b"1\n2\n3\n4\nX\n6\n";
         let d = first_divergence(want, got, GO).unwrap();
         assert!(d.starts_with("first divergence at line 5"), "{d}");
         assert!(d.contains(">      5 5") && d.contains(">      5 X"), "{d}");
-        assert!(first_divergence("a\n", b"a", GO)
+        assert!(first_divergence(b"a\n", b"a", GO)
             .unwrap()
             .contains("byte 1"));
         assert!(first_divergence(
-            "{\"a\":1,\"b\":2}\n",
+            b"{\"a\":1,\"b\":2}\n",
             b"{\"b\":2, \"a\":1}\n",
             Dialect::Jsonl
         )
         .is_none());
-        let ours = "M=0 G=1 Time=1 A\n\tf\nM=1 G=2 Time=2 B\n";
+        let ours = b"M=0 G=1 Time=1 A\n\tf\nM=1 G=2 Time=2 B\n";
         let tied = b"M=1 G=2 Time=1 B\nM=0 G=1 Time=2 A\n\tf\n";
         assert!(first_divergence(ours, tied, GO).is_some());
         let go122 = Dialect::Go(Toolchain::Go1_22);

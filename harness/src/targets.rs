@@ -10,7 +10,7 @@ use crate::version::{Toolchain, Version};
 /// A generator config and seed drawn from the input.
 fn draw_config(u: &mut Unstructured<'_>) -> (crate::gen::Config, u64) {
     let config = crate::gen::Config::arbitrary(u).unwrap_or_default();
-    (config, u64::arbitrary(u).unwrap_or(0))
+    (config.scaled_for_fuzzing(), u64::arbitrary(u).unwrap_or(0))
 }
 
 /// All the input not consumed yet.

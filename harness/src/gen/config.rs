@@ -258,6 +258,19 @@ impl<'a> Arbitrary<'a> for Config {
 }
 
 impl Config {
+    /// This config at the size fuzz targets use: a quarter of the steps, and a long
+    /// generation at most a few hundred steps. Each execution then takes well under a
+    /// millisecond, so libFuzzer tries many more shapes; the thousand-switch chains stay
+    /// with the generator's own tests.
+    pub fn scaled_for_fuzzing(mut self) -> Config {
+        self.steps_per_generation = if self.steps_per_generation >= 1_000 {
+            100 + self.steps_per_generation % 200
+        } else {
+            self.steps_per_generation / 4
+        };
+        self
+    }
+
     /// A config drawn from `bytes` as `arbitrary` input (exhausted bytes read as zeros, so
     /// every input gives a config).
     pub fn from_bytes(bytes: &[u8]) -> Config {

@@ -412,12 +412,14 @@ fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Fa
             )))
         }
     };
-    let input = read_input(file)?;
     if strict {
-        strict_check(&input, profile).map_err(Failure::Rejected)?;
+        strict_check(&read_input(file)?, profile).map_err(Failure::Rejected)?;
     }
+    // Streamed (the reader buffers): one generation at a time, whatever the file's size.
+    let input = std::fs::File::open(file)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?;
     let events =
-        trace_harness::order::EventReader::new(&input[..], profile).map_err(|e| match e.kind {
+        trace_harness::order::EventReader::new(input, profile).map_err(|e| match e.kind {
             trace_harness::ErrorKind::UnsupportedProfile(_) => Failure::Usage(e.kind.to_string()),
             _ => Failure::Rejected(e),
         })?;

@@ -82,6 +82,12 @@ enum Command {
         /// `bench` measures for our parse-only peak memory).
         #[arg(long, hide = true)]
         parse_only: bool,
+        /// Scaling check: larger traces of FILE's workload (e.g. made with
+        /// `scripts/make-bench-traces.sh --scale 1,4,16`). Measures our streamed
+        /// parse+order and Go's parse on every file (no dump rows) and reports how time
+        /// and peak memory grow with size. May be repeated.
+        #[arg(long = "scale-with", value_name = "FILE")]
+        scale_with: Vec<PathBuf>,
     },
     /// Parse and validate a trace as Go's own tests do; print every violation.
     ///
@@ -168,9 +174,12 @@ fn main() -> ExitCode {
             profile,
             runs,
             parse_only,
+            scale_with,
         } => {
             if parse_only {
                 bench_parse_only(&file, &profile)
+            } else if !scale_with.is_empty() {
+                bench_scaling(&file, &scale_with, go, &profile, runs)
             } else {
                 bench(&file, go, &profile, runs)
             }
@@ -594,6 +603,85 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
         cpu_ratio(&theirs, &ours),
         mem(&ours, &theirs)
     );
+    Ok(())
+}
+
+/// `bench FILE --scale-with BIGGER...`: our streamed parse+order and Go's parse on each
+/// file, then how CPU time per byte and peak memory grow from the first file.
+fn bench_scaling(
+    first: &Path,
+    others: &[PathBuf],
+    go: Option<PathBuf>,
+    profile: &str,
+    runs: usize,
+) -> Result<(), Failure> {
+    use trace_harness::bench;
+    let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
+    let go = go
+        .or_else(|| trace_harness::toolchains::find(profile))
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "no Go for {profile}: run scripts/go-toolchains.sh or pass --go"
+            ))
+        })?;
+    let env_failure = |e: std::io::Error| Failure::Usage(e.to_string());
+    let me = std::env::current_exe().map_err(env_failure)?;
+    let files: Vec<&Path> = std::iter::once(first)
+        .chain(others.iter().map(PathBuf::as_path))
+        .collect();
+    println!("scaling, profile {profile}, {runs} runs each; CPU time is user + system");
+    println!(
+        "{:<44} {:>9} {:>11} {:>10} {:>10} {:>7} {:>10} {:>10} {:>7}",
+        "trace", "MB", "events", "ours cpu", "Go cpu", "ratio", "ours RSS", "Go RSS", "ratio"
+    );
+    let mut rows = Vec::new();
+    for file in &files {
+        let size = std::fs::metadata(file)
+            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?
+            .len();
+        let ours = bench::measure_command(
+            "trace-harness parse+order (streamed, child)",
+            || {
+                let mut c = std::process::Command::new(&me);
+                c.args(["bench", "--parse-only", "--as", profile.name()])
+                    .arg(file);
+                c
+            },
+            runs,
+        )
+        .map_err(env_failure)?;
+        let (events, theirs) = bench::measure_go_parse(&go, file, runs).map_err(env_failure)?;
+        let mib = |m: &bench::Measurement| m.peak_rss as f64 / 1048576.0;
+        println!(
+            "{:<44} {:>9.1} {:>11} {:>8.2} s {:>8.2} s {:>6.2}x {:>6.0} MiB {:>6.0} MiB {:>6.2}x",
+            file.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            size as f64 / 1e6,
+            events,
+            ours.cpu.as_secs_f64(),
+            theirs.cpu.as_secs_f64(),
+            theirs.cpu.as_secs_f64() / ours.cpu.as_secs_f64().max(1e-9),
+            mib(&ours),
+            mib(&theirs),
+            ours.peak_rss as f64 / theirs.peak_rss.max(1) as f64
+        );
+        rows.push((size, ours, theirs));
+    }
+    let (base_size, base_ours, base_theirs) = &rows[0];
+    for (file, (size, ours, theirs)) in files.iter().zip(&rows).skip(1) {
+        let scale = *size as f64 / *base_size as f64;
+        let growth = |m: &bench::Measurement, base: &bench::Measurement| {
+            m.cpu.as_secs_f64() / base.cpu.as_secs_f64().max(1e-9) / scale
+        };
+        println!(
+            "{}: {scale:.2}x the bytes; CPU time per byte {:.2}x the first file's (Go: {:.2}x); peak RSS {:.2}x (Go: {:.2}x)",
+            file.display(),
+            growth(ours, base_ours),
+            growth(theirs, base_theirs),
+            ours.peak_rss as f64 / base_ours.peak_rss.max(1) as f64,
+            theirs.peak_rss as f64 / base_theirs.peak_rss.max(1) as f64
+        );
+    }
     Ok(())
 }
 

@@ -135,6 +135,20 @@ fn event_name(ty: EventType, profile: Toolchain, version: Version) -> Cow<'stati
     }
 }
 
+/// An event's name for messages, looked up when displayed.
+#[derive(Clone, Copy)]
+struct LazyName {
+    ty: EventType,
+    profile: Toolchain,
+    version: Version,
+}
+
+impl std::fmt::Display for LazyName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&event_name(self.ty, self.profile, self.version))
+    }
+}
+
 /// A sequence number qualified by its generation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Seq {
@@ -432,6 +446,16 @@ impl Ordering {
         event_name(ty, self.profile, self.version)
     }
 
+    /// The event's name for an error message, computed only if one is written (it builds
+    /// a wire table; events that order cleanly never need it).
+    fn lazy_name(&self, ty: EventType) -> LazyName {
+        LazyName {
+            ty,
+            profile: self.profile,
+            version: self.version,
+        }
+    }
+
     fn push(&mut self, table: &Rc<EvTable>, ctx: SchedCtx, base: &BaseEvent) {
         self.queue.push_back(Event {
             ctx,
@@ -634,7 +658,7 @@ impl Ordering {
         t: &Rc<EvTable>,
         cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
-        let name = self.ev_name(ev.ty);
+        let name = self.lazy_name(ev.ty);
         let profile = self.profile;
         let Some(s) = self.p_states.get_mut(&cur.p) else {
             let msg = format!("event {name} for proc ({}) that doesn't exist", cur.p);
@@ -809,7 +833,7 @@ impl Ordering {
 
     /// The current goroutine's state, with Go's errors when it is missing or not running.
     fn running_g(&mut self, ty: EventType, cur: SchedCtx, want: u64) -> Result<()> {
-        let name = self.ev_name(ty);
+        let name = self.lazy_name(ty);
         let Some(s) = self.g_states.get(&cur.g) else {
             let msg = format!("event {name} for goroutine ({}) that doesn't exist", cur.g);
             return Err(order_err(OrderClass::UnknownResource, msg));
@@ -987,7 +1011,7 @@ impl Ordering {
         validate_ctx(cur, USER_GO_REQS)?;
         self.running_g(ev.ty, cur, go_status::RUNNING)?;
         self.set_g_status(cur.g, go_status::SYSCALL);
-        let name = self.ev_name(ev.ty);
+        let name = self.lazy_name(ev.ty);
         let Some(p) = self.p_states.get_mut(&cur.p) else {
             let msg = format!("uninitialized proc {} found during {name}", cur.p);
             return Err(order_err(OrderClass::UnknownResource, msg));
@@ -1018,7 +1042,7 @@ impl Ordering {
         validate_ctx(cur, USER_GO_REQS)?;
         self.running_g(ev.ty, cur, go_status::SYSCALL)?;
         self.set_g_status(cur.g, go_status::RUNNING);
-        let name = self.ev_name(ev.ty);
+        let name = self.lazy_name(ev.ty);
         let profile = self.profile;
         let Some(p) = self.p_states.get_mut(&cur.p) else {
             let msg = format!("uninitialized proc {} found during {name}", cur.p);
@@ -1099,7 +1123,7 @@ impl Ordering {
         self.g_states.remove(&cur.g);
         let mut new_ctx = SchedCtx { g: NONE, ..cur };
         if cur.p != NONE {
-            let name = self.ev_name(ev.ty);
+            let name = self.lazy_name(ev.ty);
             let profile = self.profile;
             let Some(p) = self.p_states.get_mut(&cur.p) else {
                 let msg = format!("found invalid proc {} during {name}", cur.p);
@@ -1423,7 +1447,7 @@ impl Ordering {
     ) -> Result<(SchedCtx, bool)> {
         let gid = ev.args[0] as i64;
         let initial = gen == self.initial_gen;
-        let name = self.ev_name(ev.ty);
+        let name = self.lazy_name(ev.ty);
         let Some(g) = self.g_states.get_mut(&gid) else {
             let msg = format!("uninitialized goroutine {gid} found during {name}");
             return Err(order_err(OrderClass::UnknownResource, msg));

@@ -1761,18 +1761,28 @@ impl<R: Read> EventReader<R> {
         Ok(true)
     }
 
-    fn read_inner(&mut self) -> Result<Option<Event>> {
-        if let Some(ev) = self.ordering.queue.pop_front() {
-            return Ok(Some(ev));
+    /// Makes the queue's front the next event to hand out; `false` at the end. Events stay
+    /// in the queue until handed out, so each is moved once on its way to the caller.
+    fn fill(&mut self) -> Result<bool> {
+        if !self.ordering.queue.is_empty() {
+            return Ok(true);
         }
         if self.frontier.is_empty() && self.cpu_samples.is_empty() {
-            if self.profile < Toolchain::Go1_25 {
-                if let Some(done) = self.next_generation_before_go125()? {
-                    return Ok(done);
+            let next = if self.profile < Toolchain::Go1_25 {
+                match self.next_generation_before_go125()? {
+                    Some(next) => next,
+                    None => return self.advance_frontier(),
                 }
             } else {
-                return self.next_generation();
-            }
+                self.next_generation()?
+            };
+            return Ok(match next {
+                Some(event) => {
+                    self.ordering.queue.push_back(event);
+                    true
+                }
+                None => false,
+            });
         }
         self.advance_frontier()
     }
@@ -1828,8 +1838,8 @@ impl<R: Read> EventReader<R> {
         }
     }
 
-    /// Hands out a CPU sample or the next ordered event of the current generation.
-    fn advance_frontier(&mut self) -> Result<Option<Event>> {
+    /// Queues a CPU sample or the next ordered event of the current generation.
+    fn advance_frontier(&mut self) -> Result<bool> {
         if let Some(sample) = self.cpu_samples.front() {
             if self.frontier.is_empty() || sample.time < self.frontier[0].ev.time {
                 let s = self.cpu_samples.pop_front().expect("checked");
@@ -1840,13 +1850,15 @@ impl<R: Read> EventReader<R> {
                     p: s.p as i64,
                     m: s.m as i64,
                 };
-                return Ok(Some(Event {
+                let sample = Event {
                     ctx,
                     ty: ev::CPU_SAMPLE,
                     time: s.time,
                     args,
                     table: self.table.clone(),
-                }));
+                };
+                self.ordering.queue.push_back(sample);
+                return Ok(true);
             }
         }
         if self.frontier.is_empty() {
@@ -1882,13 +1894,13 @@ impl<R: Read> EventReader<R> {
                 return Err(e);
             }
         }
-        match self.ordering.queue.pop_front() {
-            Some(ev) => Ok(Some(ev)),
-            None => Err(order_err(
+        if self.ordering.queue.is_empty() {
+            return Err(order_err(
                 OrderClass::FailedToAdvance,
                 "advance succeeded with nothing queued".into(),
-            )),
+            ));
         }
+        Ok(true)
     }
 
     fn dump_frontier(&self) -> String {
@@ -1903,35 +1915,35 @@ impl<R: Read> EventReader<R> {
         }
         s
     }
+}
 
-    /// Go's checks on every event handed out: ids must exist in the tables; times must
-    /// increase (an earlier or equal time becomes the last time plus 1).
-    fn finish(&mut self, mut e: Event) -> Result<Event> {
-        if e.ty != EV_SYNC {
-            if let Some(table) = &e.table {
-                let s = spec(e.ty);
-                for &i in s.stack_args {
-                    let id = e.args[i - 1];
-                    if id != 0 && !table.generation.stacks.contains_key(&id) {
-                        let msg = format!("found invalid stack ID {id} for event {}", s.name);
-                        return Err(order_err(OrderClass::TableId, msg));
-                    }
+/// Go's checks on every event handed out: ids must exist in the tables; times must
+/// increase (an earlier or equal time becomes the last time plus 1).
+fn finish(e: &mut Event, last_ts: &mut i64) -> Result<()> {
+    if e.ty != EV_SYNC {
+        if let Some(table) = &e.table {
+            let s = spec(e.ty);
+            for &i in s.stack_args {
+                let id = e.args[i - 1];
+                if id != 0 && !table.generation.stacks.contains_key(&id) {
+                    let msg = format!("found invalid stack ID {id} for event {}", s.name);
+                    return Err(order_err(OrderClass::TableId, msg));
                 }
-                for &i in s.string_args {
-                    let id = e.args[i - 1];
-                    if table.string(id).is_none() {
-                        let msg = format!("found invalid string ID {id} for event {}", s.name);
-                        return Err(order_err(OrderClass::TableId, msg));
-                    }
+            }
+            for &i in s.string_args {
+                let id = e.args[i - 1];
+                if table.string(id).is_none() {
+                    let msg = format!("found invalid string ID {id} for event {}", s.name);
+                    return Err(order_err(OrderClass::TableId, msg));
                 }
             }
         }
-        if e.time <= self.last_ts {
-            e.time = self.last_ts.wrapping_add(1);
-        }
-        self.last_ts = e.time;
-        Ok(e)
     }
+    if e.time <= *last_ts {
+        e.time = last_ts.wrapping_add(1);
+    }
+    *last_ts = e.time;
+    Ok(())
 }
 
 impl<R: Read> Iterator for EventReader<R> {
@@ -1941,13 +1953,15 @@ impl<R: Read> Iterator for EventReader<R> {
         if self.done && self.ordering.queue.is_empty() {
             return None;
         }
-        let result = self.read_inner().and_then(|e| match e {
-            Some(e) => self.finish(e).map(Some),
-            None => Ok(None),
-        });
+        let result = self
+            .fill()
+            .and_then(|more| match self.ordering.queue.front_mut() {
+                Some(front) if more => finish(front, &mut self.last_ts).map(|()| true),
+                _ => Ok(false),
+            });
         match result {
-            Ok(Some(e)) => Some(Ok(e)),
-            Ok(None) => {
+            Ok(true) => self.ordering.queue.pop_front().map(Ok),
+            Ok(false) => {
                 self.done = true;
                 None
             }

@@ -639,6 +639,27 @@ mod tests {
         assert_eq!(direct, text(&awkward).to_string());
     }
 
+    /// A field inserted at the gap lands where `serde_json`'s sorted map puts it, whether
+    /// it sorts first, between fields, last, or alone.
+    #[test]
+    fn gap_takes_the_sorted_place() {
+        for keys in [&["d", "b"][..], &["a", "b"], &["x", "y"], &[]] {
+            let mut fields = Fields::default();
+            let mut expected = Map::new();
+            for &key in keys {
+                fields.number(key, 1);
+                expected.insert(key.into(), json!(1));
+            }
+            let mut out = String::from("prefix");
+            let gap = fields.write_object_with_gap(&mut out, "c");
+            let (head, tail) = out["prefix".len()..].split_at(gap - "prefix".len());
+            let comma = if head.ends_with('{') { "" } else { "," };
+            expected.insert("c".into(), json!(-2));
+            let inserted = format!("{head}{comma}\"c\":-2{tail}");
+            assert_eq!(inserted, Json::Object(expected).to_string(), "{keys:?}");
+        }
+    }
+
     #[test]
     fn every_line_is_json_with_the_common_fields() {
         let path = concat!(

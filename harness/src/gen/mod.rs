@@ -322,6 +322,49 @@ mod tests {
         assert!(events.into_iter().all(|e| e.is_ok()));
     }
 
+    /// Every oracle line is exactly what `serde_json` prints for its object (keys sorted,
+    /// its string escaping, decimal integers), with every feature on in every version: the
+    /// direct writer renders what the `serde_json` maps it replaced rendered.
+    #[test]
+    fn oracle_lines_are_what_serde_json_prints() {
+        let mut kinds = std::collections::BTreeMap::new();
+        for version in Version::V2 {
+            for seed in 0..200u64 {
+                let mut config = Config::from_seed(version, seed);
+                config.features = Features::ALL;
+                let generated = generate_with_oracle(&config, seed);
+                for line in generated.listing.lines() {
+                    let json: serde_json::Value = serde_json::from_str(line).unwrap();
+                    assert_eq!(json.to_string(), line, "{version} seed {seed}");
+                    let kind = json["kind"].as_str().unwrap_or("header").to_string();
+                    *kinds.entry(kind).or_insert(0) += 1;
+                }
+            }
+        }
+        for kind in [
+            "header",
+            "Sync",
+            "StateTransition",
+            "RangeBegin",
+            "RangeActive",
+            "RangeEnd",
+            "TaskBegin",
+            "TaskEnd",
+            "RegionBegin",
+            "RegionEnd",
+            "Log",
+            "Label",
+            "Metric",
+            "StackSample",
+            "Experimental",
+        ] {
+            assert!(
+                kinds.get(kind).is_some_and(|&n| n >= 50),
+                "{kind}: {kinds:?}"
+            );
+        }
+    }
+
     #[test]
     fn generate_and_oracle_write_the_same_bytes() {
         for seed in 0..20 {

@@ -189,33 +189,45 @@ pub fn write_event(out: &mut String, event: &Event, profile: Toolchain) -> Resul
         }
         Err(panic) => {
             out.push_str("{\"go_panic\":");
-            push_str(out, panic.message.as_bytes());
+            push_text(out, &panic.message);
             out.push_str("}\n");
             Err(panic)
         }
     }
 }
 
-/// An object's fields, each rendered into one buffer, written out with sorted keys.
+/// An object's fields, each rendered into one buffer, written out with sorted keys (the
+/// order `serde_json`'s map prints them in). Keys must be distinct.
 #[derive(Default)]
-struct Fields {
+pub(crate) struct Fields {
     rendered: String,
     spans: Vec<(&'static str, std::ops::Range<usize>)>,
 }
 
 impl Fields {
-    fn field(&mut self, key: &'static str, render: impl FnOnce(&mut String)) {
+    pub(crate) fn field(&mut self, key: &'static str, render: impl FnOnce(&mut String)) {
         let start = self.rendered.len();
         render(&mut self.rendered);
         self.spans.push((key, start..self.rendered.len()));
     }
 
-    fn number(&mut self, key: &'static str, n: impl std::fmt::Display) {
+    pub(crate) fn number(&mut self, key: &'static str, n: impl std::fmt::Display) {
         self.field(key, |out| push_display(out, n));
     }
 
-    fn text(&mut self, key: &'static str, bytes: &[u8]) {
+    pub(crate) fn text(&mut self, key: &'static str, bytes: &[u8]) {
         self.field(key, |out| push_str(out, bytes));
+    }
+
+    /// A string field from text known to be UTF-8 (no lossy decoding).
+    pub(crate) fn string(&mut self, key: &'static str, text: &str) {
+        self.field(key, |out| push_text(out, text));
+    }
+
+    /// Forgets every field, keeping the buffers for the next object.
+    pub(crate) fn clear(&mut self) {
+        self.rendered.clear();
+        self.spans.clear();
     }
 
     /// The rendered value of field `key`, if there is one.
@@ -226,11 +238,30 @@ impl Fields {
             .map(|(_, span)| &self.rendered[span.clone()])
     }
 
-    fn write_object(mut self, out: &mut String) {
+    pub(crate) fn write_object(mut self, out: &mut String) {
+        self.write_sorted(out, None);
+    }
+
+    /// Writes the object with field `gap` left out, and returns the offset in `out` where
+    /// it belongs: inserting `"gap":value` there, preceded by a comma unless the object
+    /// opens right before it, gives the object with that field in its sorted place.
+    pub(crate) fn write_object_with_gap(&mut self, out: &mut String, gap: &str) -> usize {
+        self.write_sorted(out, Some(gap))
+    }
+
+    /// Writes the fields sorted by key; every field after `gap` starts with a comma.
+    /// Returns the offset of the gap (of the closing brace without one).
+    fn write_sorted(&mut self, out: &mut String, gap: Option<&str>) -> usize {
         self.spans.sort_unstable_by_key(|(key, _)| *key);
         out.push('{');
+        let mut at = None;
         for (i, (key, span)) in self.spans.iter().enumerate() {
-            if i > 0 {
+            debug_assert!(gap != Some(*key), "the gap's field {key:?} is present");
+            let after_gap = gap.is_some_and(|gap| *key > gap);
+            if after_gap && at.is_none() {
+                at = Some(out.len());
+            }
+            if i > 0 || after_gap {
                 out.push(',');
             }
             out.push('"');
@@ -238,7 +269,9 @@ impl Fields {
             out.push_str("\":");
             out.push_str(&self.rendered[span.clone()]);
         }
+        let at = at.unwrap_or(out.len());
         out.push('}');
+        at
     }
 
     /// The same fields as [`event_json`], with the accessors called in the same order so
@@ -260,21 +293,12 @@ impl Fields {
                 let sync = api::sync(event, profile)?;
                 self.number("n", sync.n);
                 if let Some(clock) = sync.clock_snapshot {
-                    let wall = clock.wall.rfc3339_nano();
-                    self.field("clock", |out| {
-                        out.push_str("{\"mono\":");
-                        push_display(out, clock.mono);
-                        out.push_str(",\"trace\":");
-                        push_display(out, clock.trace);
-                        out.push_str(",\"wall\":");
-                        push_str(out, wall.as_bytes());
-                        out.push('}');
-                    });
+                    self.field("clock", |out| push_clock(out, &clock));
                 }
             }
             EventKind::Metric => {
                 let m = api::metric(event, profile)?;
-                self.text("name", m.name.as_bytes());
+                self.string("name", m.name);
                 self.field("value", |out| push_value(out, &m.value));
             }
             EventKind::Label => {
@@ -288,20 +312,7 @@ impl Fields {
                 self.field("scope", |out| push_resource(out, r.scope));
                 if kind == EventKind::RangeEnd {
                     let attributes = api::range_attributes(event, profile)?;
-                    self.field("attributes", |out| {
-                        out.push('[');
-                        for (i, a) in attributes.iter().enumerate() {
-                            if i > 0 {
-                                out.push(',');
-                            }
-                            out.push_str("{\"name\":");
-                            push_str(out, a.name.as_bytes());
-                            out.push_str(",\"value\":");
-                            push_value(out, &a.value);
-                            out.push('}');
-                        }
-                        out.push(']');
-                    });
+                    self.field("attributes", |out| push_attributes(out, &attributes));
                 }
             }
             EventKind::TaskBegin | EventKind::TaskEnd => {
@@ -324,34 +335,21 @@ impl Fields {
             EventKind::StateTransition => {
                 let s = api::state_transition(event, profile)?;
                 self.field("resource", |out| push_resource(out, s.resource));
-                self.text("from", s.old.name().as_bytes());
-                self.text("to", s.new.name().as_bytes());
+                self.string("from", s.old.name());
+                self.string("to", s.new.name());
                 self.text("reason", s.reason);
                 if !s.stack.is_no_stack() {
                     let frames = s.stack.frames()?;
-                    self.field("transition_stack", |out| push_frames(out, &frames));
+                    self.field("transition_stack", |out| {
+                        push_frames(out, frames.iter().copied())
+                    });
                 }
             }
             EventKind::Experimental => {
                 let x = api::experimental(event, profile)?;
-                self.text("name", x.name.as_bytes());
-                let args: std::collections::BTreeMap<&str, u64> = x
-                    .arg_names
-                    .iter()
-                    .copied()
-                    .zip(x.args.iter().copied())
-                    .collect();
+                self.string("name", x.name);
                 self.field("args", |out| {
-                    out.push('{');
-                    for (i, (name, value)) in args.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        push_str(out, name.as_bytes());
-                        out.push(':');
-                        push_display(out, value);
-                    }
-                    out.push('}');
+                    push_args(out, x.arg_names.iter().copied().zip(x.args.iter().copied()))
                 });
             }
             EventKind::StackSample | EventKind::Bad => {}
@@ -359,22 +357,26 @@ impl Fields {
         let stack = api::stack(event, profile)?;
         if !stack.is_no_stack() {
             let frames = stack.frames()?;
-            self.field("stack", |out| push_frames(out, &frames));
+            self.field("stack", |out| push_frames(out, frames.iter().copied()));
         }
         Ok(())
     }
 }
 
-fn push_display(out: &mut String, n: impl std::fmt::Display) {
+pub(crate) fn push_display(out: &mut String, n: impl std::fmt::Display) {
     use std::fmt::Write;
     let _ = write!(out, "{n}");
 }
 
 /// A JSON string of `bytes` read as UTF-8 (invalid sequences as U+FFFD), escaped exactly
 /// as `serde_json` escapes (so both writers of the format agree byte for byte).
-fn push_str(out: &mut String, bytes: &[u8]) {
+pub(crate) fn push_str(out: &mut String, bytes: &[u8]) {
+    push_text(out, &String::from_utf8_lossy(bytes));
+}
+
+/// A JSON string of `text`, escaped exactly as `serde_json` escapes.
+pub(crate) fn push_text(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let text = String::from_utf8_lossy(bytes);
     out.push('"');
     let mut plain = 0;
     for (i, byte) in text.bytes().enumerate() {
@@ -403,7 +405,7 @@ fn push_str(out: &mut String, bytes: &[u8]) {
     out.push('"');
 }
 
-fn push_resource(out: &mut String, r: ResourceId) {
+pub(crate) fn push_resource(out: &mut String, r: ResourceId) {
     let (kind, id) = match r {
         ResourceId::None => return out.push_str("null"),
         ResourceId::Goroutine(id) => ("goroutine", id),
@@ -425,9 +427,68 @@ fn push_value(out: &mut String, v: &Value<'_>) {
     }
 }
 
-fn push_frames(out: &mut String, frames: &[api::StackFrame<'_>]) {
+/// A clock snapshot as `{"mono","trace","wall"}`.
+pub(crate) fn push_clock(out: &mut String, clock: &api::ClockSnapshot) {
+    out.push_str("{\"mono\":");
+    push_display(out, clock.mono);
+    out.push_str(",\"trace\":");
+    push_display(out, clock.trace);
+    out.push_str(",\"wall\":");
+    push_text(out, &clock.wall.rfc3339_nano());
+    out.push('}');
+}
+
+/// Range attributes as a list of `{"name","value"}`.
+pub(crate) fn push_attributes(out: &mut String, attributes: &[api::RangeAttribute]) {
     out.push('[');
-    for (i, f) in frames.iter().enumerate() {
+    for (i, a) in attributes.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"name\":");
+        push_text(out, a.name);
+        out.push_str(",\"value\":");
+        push_value(out, &a.value);
+        out.push('}');
+    }
+    out.push(']');
+}
+
+/// Experimental arguments as an object from name to value: sorted by name, and the last
+/// value of a repeated name, as a `serde_json` map collects them. Allocates nothing.
+pub(crate) fn push_args<'a>(out: &mut String, args: impl Iterator<Item = (&'a str, u64)> + Clone) {
+    out.push('{');
+    let mut previous: Option<&str> = None;
+    loop {
+        // The next name in order, with the value of its last occurrence.
+        let next = args
+            .clone()
+            .filter(|(name, _)| Some(*name) > previous)
+            .fold(
+                None,
+                |best: Option<(&str, u64)>, (name, value)| match best {
+                    Some((b, _)) if b < name => best,
+                    _ => Some((name, value)),
+                },
+            );
+        let Some((name, value)) = next else { break };
+        if previous.is_some() {
+            out.push(',');
+        }
+        push_text(out, name);
+        out.push(':');
+        push_display(out, value);
+        previous = Some(name);
+    }
+    out.push('}');
+}
+
+pub(crate) fn push_frames<'a>(
+    out: &mut String,
+    frames: impl IntoIterator<Item = api::StackFrame<'a>>,
+) {
+    out.push('[');
+    for (i, f) in frames.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -576,6 +637,27 @@ mod tests {
         let mut direct = String::new();
         push_str(&mut direct, &awkward);
         assert_eq!(direct, text(&awkward).to_string());
+    }
+
+    /// A field inserted at the gap lands where `serde_json`'s sorted map puts it, whether
+    /// it sorts first, between fields, last, or alone.
+    #[test]
+    fn gap_takes_the_sorted_place() {
+        for keys in [&["d", "b"][..], &["a", "b"], &["x", "y"], &[]] {
+            let mut fields = Fields::default();
+            let mut expected = Map::new();
+            for &key in keys {
+                fields.number(key, 1);
+                expected.insert(key.into(), json!(1));
+            }
+            let mut out = String::from("prefix");
+            let gap = fields.write_object_with_gap(&mut out, "c");
+            let (head, tail) = out["prefix".len()..].split_at(gap - "prefix".len());
+            let comma = if head.ends_with('{') { "" } else { "," };
+            expected.insert("c".into(), json!(-2));
+            let inserted = format!("{head}{comma}\"c\":-2{tail}");
+            assert_eq!(inserted, Json::Object(expected).to_string(), "{keys:?}");
+        }
     }
 
     #[test]

@@ -9,8 +9,8 @@
 
 use std::borrow::Cow;
 
-use serde_json::{json, Value as Json};
-
+use crate::api::{ClockSnapshot, WallTime};
+use crate::jsonl::Fields;
 use crate::raw::RawEvent;
 use crate::records::MAX_BATCH_SIZE;
 use crate::spec::ev;
@@ -20,7 +20,7 @@ pub mod config;
 mod model;
 
 pub use config::{BatchSplit, Config, Features, TimePolicy};
-use model::{GenerationOut, Model, Timed, NO_THREAD, STRINGS};
+use model::{GenerationOut, Model, Notes, Timed, NO_THREAD, STRINGS};
 
 /// Experiment id of the alloc/free experiment in ExperimentalBatch records.
 const ALLOC_FREE_EXPERIMENT: u64 = 1;
@@ -106,7 +106,6 @@ fn run(config: &Config, seed: u64, oracle: bool) -> Generated {
     let mut model = Model::new(config, seed, oracle);
     let version = config.version;
     let mut out = version.header().to_vec();
-    let mut listing = Vec::new();
     let mut syncs = 0;
     for i in 0..config.generations {
         let gen = config.first_generation.saturating_add(i);
@@ -124,12 +123,10 @@ fn run(config: &Config, seed: u64, oracle: bool) -> Generated {
         model.note_sync(
             start,
             syncs,
-            clock.map(|(mono, sec, nsec)| {
-                json!({
-                    "trace": model::ticks_to_ns(start + 1, config.frequency),
-                    "mono": mono,
-                    "wall": crate::api::WallTime::from_unix(sec, nsec).rfc3339_nano(),
-                })
+            clock.map(|(mono, sec, nsec)| ClockSnapshot {
+                trace: model::ticks_to_ns(start + 1, config.frequency),
+                wall: WallTime::from_unix(sec, nsec),
+                mono,
             }),
         );
         model.announce();
@@ -138,10 +135,9 @@ fn run(config: &Config, seed: u64, oracle: bool) -> Generated {
         }
         let generation = model.end_generation();
         write_generation(&mut out, config, gen, clock, generation, model.chooser());
-        listing.extend(model.take_notes());
     }
     let listing = if oracle {
-        render_listing(config, listing, syncs)
+        render_listing(config, &model.take_notes(), syncs)
     } else {
         String::new()
     };
@@ -183,7 +179,7 @@ fn write_generation(
     if config.stacks > 0 {
         let mut stacks = vec![RawEvent::new(ev::STACKS, &[])];
         for id in 1..=config.stacks as u64 {
-            let frames = model::stack_frames(id);
+            let frames: Vec<_> = model::stack_frames(id).collect();
             let mut stack = RawEvent::new(ev::STACK, &[id, frames.len() as u64]);
             stack.frames = frames
                 .into_iter()
@@ -249,31 +245,27 @@ fn write_generation(
 
 /// The oracle's notes as JSON lines: times converted to ns and fixed up as Go's parser
 /// does (`t <= last` becomes `last + 1`), then the final Sync.
-fn render_listing(
-    config: &Config,
-    notes: Vec<(u64, serde_json::Map<String, Json>)>,
-    syncs: u64,
-) -> String {
-    let mut text = crate::jsonl::header(config.version, Toolchain::Go1_27);
+fn render_listing(config: &Config, notes: &Notes, syncs: u64) -> String {
+    let header = crate::jsonl::header(config.version, Toolchain::Go1_27);
+    let mut text = String::with_capacity(header.len() + notes.len_hint() + 128);
+    text.push_str(&header);
     text.push('\n');
     let mut last = 0i64;
     let mut fix = |ns: i64| {
         last = if ns <= last { last + 1 } else { ns };
         last
     };
-    for (tick, mut event) in notes {
-        let time = fix(model::ticks_to_ns(tick, config.frequency));
-        event.insert("time".into(), json!(time));
-        text.push_str(&Json::Object(event).to_string());
-        text.push('\n');
-    }
-    let end = json!({
-        "time": fix(0),
-        "m": -1, "p": -1, "g": -1,
-        "kind": "Sync",
-        "n": syncs + 1,
+    notes.render(&mut text, |tick| {
+        fix(model::ticks_to_ns(tick, config.frequency))
     });
-    text.push_str(&end.to_string());
+    let mut end = Fields::default();
+    end.number("time", fix(0));
+    end.number("m", -1);
+    end.number("p", -1);
+    end.number("g", -1);
+    end.string("kind", "Sync");
+    end.number("n", syncs + 1);
+    end.write_object(&mut text);
     text.push('\n');
     text
 }
@@ -328,6 +320,49 @@ mod tests {
         assert!(sizes.iter().filter(|&&s| s > MAX_BATCH_SIZE / 2).count() >= 2);
         let events = crate::order::EventReader::new(&bytes[..], Toolchain::Go1_23).unwrap();
         assert!(events.into_iter().all(|e| e.is_ok()));
+    }
+
+    /// Every oracle line is exactly what `serde_json` prints for its object (keys sorted,
+    /// its string escaping, decimal integers), with every feature on in every version: the
+    /// direct writer renders what the `serde_json` maps it replaced rendered.
+    #[test]
+    fn oracle_lines_are_what_serde_json_prints() {
+        let mut kinds = std::collections::BTreeMap::new();
+        for version in Version::V2 {
+            for seed in 0..200u64 {
+                let mut config = Config::from_seed(version, seed);
+                config.features = Features::ALL;
+                let generated = generate_with_oracle(&config, seed);
+                for line in generated.listing.lines() {
+                    let json: serde_json::Value = serde_json::from_str(line).unwrap();
+                    assert_eq!(json.to_string(), line, "{version} seed {seed}");
+                    let kind = json["kind"].as_str().unwrap_or("header").to_string();
+                    *kinds.entry(kind).or_insert(0) += 1;
+                }
+            }
+        }
+        for kind in [
+            "header",
+            "Sync",
+            "StateTransition",
+            "RangeBegin",
+            "RangeActive",
+            "RangeEnd",
+            "TaskBegin",
+            "TaskEnd",
+            "RegionBegin",
+            "RegionEnd",
+            "Log",
+            "Label",
+            "Metric",
+            "StackSample",
+            "Experimental",
+        ] {
+            assert!(
+                kinds.get(kind).is_some_and(|&n| n >= 50),
+                "{kind}: {kinds:?}"
+            );
+        }
     }
 
     #[test]

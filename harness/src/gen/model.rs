@@ -10,10 +10,12 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value as Json};
-
 use super::config::{Config, TimePolicy};
+use crate::api::{ClockSnapshot, RangeAttribute, ResourceId, StackFrame, Value};
 use crate::generation::go_f64_to_i64;
+use crate::jsonl::{
+    push_args, push_attributes, push_clock, push_display, push_frames, push_resource, Fields,
+};
 use crate::seeded::SplitMix64;
 use crate::spec::{self, ev, EventType};
 use crate::version::Version;
@@ -87,10 +89,37 @@ fn frame(i: u64) -> (u64, u64, u64, u64) {
 }
 
 /// The frames of stack `id` (1-based): 1 to 4 frames from the pool.
-pub(super) fn stack_frames(id: u64) -> Vec<(u64, u64, u64, u64)> {
-    (0..1 + id % 4)
-        .map(|k| frame((id + k) % FRAME_POOL))
-        .collect()
+pub(super) fn stack_frames(id: u64) -> impl Iterator<Item = (u64, u64, u64, u64)> {
+    (0..1 + id % 4).map(move |k| frame((id + k) % FRAME_POOL))
+}
+
+/// The frames of stack `id` as the parser reports them; none for stack 0.
+fn frames_of(id: u64) -> impl Iterator<Item = StackFrame<'static>> {
+    stack_frames(id)
+        .take(if id == 0 { 0 } else { usize::MAX })
+        .map(|(pc, func, file, line)| StackFrame {
+            pc,
+            func: STRINGS[func as usize - 1].as_bytes(),
+            file: STRINGS[file as usize - 1].as_bytes(),
+            line,
+        })
+}
+
+/// Field `key`: the frames of stack `id` (`[]` for stack 0).
+fn stack_field(f: &mut Fields, key: &'static str, id: u64) {
+    f.field(key, |out| push_frames(out, frames_of(id)));
+}
+
+/// The event's `"stack"`, when it has one (`id` non-zero).
+fn with_stack(f: &mut Fields, id: u64) {
+    if id != 0 {
+        stack_field(f, "stack", id);
+    }
+}
+
+/// String `id` of the string table as a JSON string field.
+fn string_field(f: &mut Fields, key: &'static str, id: u64) {
+    f.string(key, STRINGS[id as usize - 1]);
 }
 
 /// Choices driven by a seed.
@@ -395,10 +424,60 @@ impl Timed {
     }
 }
 
-/// An oracle entry: a high-level event without its time, and the tick it happened at.
+/// An oracle entry: a high-level event rendered without its time (its object is
+/// `text[start..end]` of [`Notes`], with `"time"` due at `gap`), and the tick it happened at.
 struct Note {
     tick: u64,
-    event: Map<String, Json>,
+    start: usize,
+    gap: usize,
+    end: usize,
+}
+
+/// The oracle's notes: every high-level event's JSON object, keys sorted as `serde_json`
+/// prints a map, written straight into one buffer; its time is inserted when the listing
+/// is rendered, after Go's time fix-up.
+#[derive(Default)]
+pub(super) struct Notes {
+    text: String,
+    notes: Vec<Note>,
+    /// The fields of the note being written, kept to reuse their buffers.
+    scratch: Fields,
+}
+
+impl Notes {
+    /// Notes an event at `tick` with the fields `fields` writes (not `"time"`).
+    fn push(&mut self, tick: u64, fields: impl FnOnce(&mut Fields)) {
+        self.scratch.clear();
+        fields(&mut self.scratch);
+        let start = self.text.len();
+        let gap = self.scratch.write_object_with_gap(&mut self.text, "time");
+        self.notes.push(Note {
+            tick,
+            start,
+            gap,
+            end: self.text.len(),
+        });
+    }
+
+    /// Bytes the rendered lines take, about.
+    pub fn len_hint(&self) -> usize {
+        self.text.len() + self.notes.len() * 32
+    }
+
+    /// Appends one JSON line per note, with `"time": time(tick)` in its sorted place.
+    pub fn render(&self, out: &mut String, mut time: impl FnMut(u64) -> i64) {
+        for n in &self.notes {
+            let head = &self.text[n.start..n.gap];
+            out.push_str(head);
+            if !head.ends_with('{') {
+                out.push(',');
+            }
+            out.push_str("\"time\":");
+            push_display(out, time(n.tick));
+            out.push_str(&self.text[n.gap..n.end]);
+            out.push('\n');
+        }
+    }
 }
 
 /// Everything one generation wrote, ready to be laid out in batches.
@@ -448,7 +527,7 @@ pub(super) struct Model<'c> {
     last_m: Option<usize>,
     out: GenerationOut,
     /// The oracle's notes, or `None` when no listing is wanted.
-    notes: Option<Vec<Note>>,
+    notes: Option<Notes>,
     /// Wire events written so far.
     pub events: u64,
     /// Longest run of consecutive coroutine switches.
@@ -528,7 +607,7 @@ impl<'c> Model<'c> {
                 samples: Vec::new(),
                 start: 0,
             },
-            notes: oracle.then(Vec::new),
+            notes: oracle.then(Notes::default),
             events: 0,
             longest_chain: 0,
             chain: 0,
@@ -584,45 +663,24 @@ impl<'c> Model<'c> {
         tick
     }
 
-    /// Notes a high-level event at `tick` with context `ctx`.
+    /// Notes a high-level event at `tick` with context `ctx`; `fields` writes its
+    /// kind-specific fields, and runs only when the oracle is on.
     fn note(
         &mut self,
         tick: u64,
         ctx: (i64, i64, i64),
         kind: &str,
-        fields: impl FnOnce(&Self) -> Json,
+        fields: impl FnOnce(&mut Fields),
     ) {
-        if self.notes.is_none() {
-            return;
-        }
-        let fields = fields(self);
-        let mut event = Map::new();
-        event.insert("m".into(), json!(ctx.0));
-        event.insert("p".into(), json!(ctx.1));
-        event.insert("g".into(), json!(ctx.2));
-        event.insert("kind".into(), json!(kind));
-        if let Json::Object(fields) = fields {
-            event.extend(fields);
-        }
         if let Some(notes) = &mut self.notes {
-            notes.push(Note { tick, event });
+            notes.push(tick, |f| {
+                f.number("m", ctx.0);
+                f.number("p", ctx.1);
+                f.number("g", ctx.2);
+                f.string("kind", kind);
+                fields(f);
+            });
         }
-    }
-
-    fn frames_json(&self, stack: u64) -> Json {
-        Json::Array(
-            stack_frames(stack)
-                .into_iter()
-                .map(|(pc, func, file, line)| {
-                    json!({
-                        "func": STRINGS[func as usize - 1],
-                        "file": STRINGS[file as usize - 1],
-                        "line": line,
-                        "pc": pc,
-                    })
-                })
-                .collect(),
-        )
     }
 
     /// The fields of a transition of goroutine `g`; `own_stack` is the event's stack
@@ -639,63 +697,46 @@ impl<'c> Model<'c> {
         transition: Option<u64>,
         own_stack: u64,
     ) {
-        if self.notes.is_none() {
-            return;
-        }
-        let mut f = json!({
-            "resource": {"kind": "goroutine", "id": g},
-            "from": from,
-            "to": to,
-            "reason": if reason == 0 { "" } else { STRINGS[reason as usize - 1] },
-        });
-        if let Some(t) = transition {
-            f["transition_stack"] = if t == 0 {
-                json!([])
+        self.note(tick, ctx, "StateTransition", |f| {
+            f.field("resource", |out| push_resource(out, gscope(g)));
+            f.string("from", from);
+            f.string("to", to);
+            if reason == 0 {
+                f.string("reason", "");
             } else {
-                self.frames_json(t)
-            };
-        }
-        if own_stack != 0 {
-            f["stack"] = self.frames_json(own_stack);
-        }
-        self.note(tick, ctx, "StateTransition", |_| f);
+                string_field(f, "reason", reason);
+            }
+            if let Some(t) = transition {
+                stack_field(f, "transition_stack", t);
+            }
+            with_stack(f, own_stack);
+        });
     }
 
     fn note_p(&mut self, tick: u64, ctx: (i64, i64, i64), p: usize, from: &str, to: &str) {
-        if self.notes.is_none() {
-            return;
-        }
-        self.note(tick, ctx, "StateTransition", |_| {
-            json!({
-                "resource": {"kind": "proc", "id": p},
-                "from": from,
-                "to": to,
-                "reason": "",
-            })
+        self.note(tick, ctx, "StateTransition", |f| {
+            f.field("resource", |out| push_resource(out, pscope(p)));
+            f.string("from", from);
+            f.string("to", to);
+            f.string("reason", "");
         });
     }
 
-    fn with_stack(&self, mut f: Json, stack: u64) -> Json {
-        if stack != 0 && self.notes.is_some() {
-            f["stack"] = self.frames_json(stack);
-        }
-        f
-    }
-
+    /// A range's active or end event (an end here has no attributes).
     fn note_range(
         &mut self,
         tick: u64,
         ctx: (i64, i64, i64),
         kind: &str,
         name: &str,
-        scope: Scope,
+        scope: ResourceId,
     ) {
-        self.note(tick, ctx, kind, |_| {
-            let mut f = json!({"name": name, "scope": scope.json()});
+        self.note(tick, ctx, kind, |f| {
+            f.string("name", name);
+            f.field("scope", |out| push_resource(out, scope));
             if kind == "RangeEnd" {
-                f["attributes"] = json!([]);
+                f.field("attributes", |out| push_attributes(out, &[]));
             }
-            f
         });
     }
 
@@ -734,7 +775,7 @@ impl<'c> Model<'c> {
         if assist {
             let ctx = self.ctx(m);
             let tick = self.emit(m, ev::GC_MARK_ASSIST_ACTIVE, &[g]);
-            self.note_range(tick, ctx, "RangeActive", "GC mark assist", Scope::G(g));
+            self.note_range(tick, ctx, "RangeActive", "GC mark assist", gscope(g));
         }
     }
 
@@ -782,13 +823,7 @@ impl<'c> Model<'c> {
             if self.ps[p].sweeping {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_SWEEP_ACTIVE, &[p as u64]);
-                self.note_range(
-                    tick,
-                    ctx,
-                    "RangeActive",
-                    "GC incremental sweep",
-                    Scope::P(p),
-                );
+                self.note_range(tick, ctx, "RangeActive", "GC incremental sweep", pscope(p));
             }
         }
         if self.gc_running {
@@ -812,7 +847,7 @@ impl<'c> Model<'c> {
                     ctx,
                     "RangeActive",
                     "GC concurrent mark phase",
-                    Scope::None,
+                    ResourceId::None,
                 );
             }
         }
@@ -841,20 +876,12 @@ impl<'c> Model<'c> {
     fn experimental(&mut self, m: usize, ty: EventType, args: &[u64]) {
         let ctx = self.ctx(m);
         let tick = self.emit(m, ty, args);
-        if self.notes.is_some() {
-            let spec = spec::spec(ty);
-            let named: Map<String, Json> = spec.args[1..]
-                .iter()
-                .zip(args)
-                .map(|(n, v)| (n.to_string(), json!(v)))
-                .collect();
-            self.note(
-                tick,
-                ctx,
-                "Experimental",
-                |_| json!({"name": spec.name, "args": named}),
-            );
-        }
+        let spec = spec::spec(ty);
+        self.note(tick, ctx, "Experimental", |f| {
+            f.string("name", spec.name);
+            let named = spec.args[1..].iter().copied().zip(args.iter().copied());
+            f.field("args", |out| push_args(out, named));
+        });
     }
 
     /// Ends a generation: the status of every goroutine nobody mentioned, as the runtime
@@ -920,7 +947,7 @@ impl<'c> Model<'c> {
                     (-1, -1, -1),
                     "RangeActive",
                     "GC mark assist",
-                    Scope::G(id),
+                    gscope(id),
                 );
             }
         }
@@ -937,20 +964,18 @@ impl<'c> Model<'c> {
     }
 
     /// Notes the Sync event that opens a generation (time: its first batch's tick).
-    pub fn note_sync(&mut self, tick: u64, n: u64, clock: Option<Json>) {
-        let mut f = json!({"n": n});
-        if let Some(clock) = clock {
-            f["clock"] = clock;
-        }
-        self.note(tick, (-1, -1, -1), "Sync", |_| f);
+    pub fn note_sync(&mut self, tick: u64, n: u64, clock: Option<ClockSnapshot>) {
+        self.note(tick, (-1, -1, -1), "Sync", |f| {
+            f.number("n", n);
+            if let Some(clock) = clock {
+                f.field("clock", |out| push_clock(out, &clock));
+            }
+        });
     }
 
-    /// Takes the oracle's notes so far.
-    pub(super) fn take_notes(&mut self) -> Vec<(u64, Map<String, Json>)> {
-        self.notes
-            .as_mut()
-            .map(|n| n.drain(..).map(|n| (n.tick, n.event)).collect())
-            .unwrap_or_default()
+    /// Takes the oracle's notes so far (none when the oracle is off).
+    pub(super) fn take_notes(&mut self) -> Notes {
+        self.notes.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// One step: picks an M, one family of the actions valid on it, then one action of
@@ -1397,11 +1422,10 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_BEGIN, &[self.gc_seq, stack]);
-                self.note(tick, ctx, "RangeBegin", |me| {
-                    me.with_stack(
-                        json!({"name": "GC concurrent mark phase", "scope": null}),
-                        stack,
-                    )
+                self.note(tick, ctx, "RangeBegin", |f| {
+                    f.string("name", "GC concurrent mark phase");
+                    f.field("scope", |out| push_resource(out, ResourceId::None));
+                    with_stack(f, stack);
                 });
                 self.gc_running = true;
             }
@@ -1415,7 +1439,7 @@ impl<'c> Model<'c> {
                     ctx,
                     "RangeEnd",
                     "GC concurrent mark phase",
-                    Scope::None,
+                    ResourceId::None,
                 );
                 self.gc_running = false;
             }
@@ -1425,9 +1449,10 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::STW_BEGIN, &[kind, stack]);
-                let name = format!("stop-the-world ({})", STRINGS[kind as usize - 1]);
-                self.note(tick, ctx, "RangeBegin", |me| {
-                    me.with_stack(json!({"name": name, "scope": gscope(cur)}), stack)
+                self.note(tick, ctx, "RangeBegin", |f| {
+                    f.string("name", &stw_name(kind));
+                    f.field("scope", |out| push_resource(out, gscope(cur)));
+                    with_stack(f, stack);
                 });
                 self.gs.get_mut(&cur).expect("known G").stw = Some(kind);
             }
@@ -1437,8 +1462,9 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 // The wire STWEnd has no kind; the parser copies it from the begin.
                 let tick = self.emit(m, ev::STW_END, &[]);
-                let name = format!("stop-the-world ({})", STRINGS[kind as usize - 1]);
-                self.note_range(tick, ctx, "RangeEnd", &name, Scope::G(cur));
+                if self.notes.is_some() {
+                    self.note_range(tick, ctx, "RangeEnd", &stw_name(kind), gscope(cur));
+                }
                 self.gs.get_mut(&cur).expect("known G").stw = None;
             }
             Action::SweepBegin(m) => {
@@ -1449,11 +1475,10 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_SWEEP_BEGIN, &[stack]);
-                self.note(tick, ctx, "RangeBegin", |me| {
-                    me.with_stack(
-                        json!({"name": "GC incremental sweep", "scope": pscope(p)}),
-                        stack,
-                    )
+                self.note(tick, ctx, "RangeBegin", |f| {
+                    f.string("name", "GC incremental sweep");
+                    f.field("scope", |out| push_resource(out, pscope(p)));
+                    with_stack(f, stack);
                 });
                 self.ps[p].sweeping = true;
             }
@@ -1466,15 +1491,20 @@ impl<'c> Model<'c> {
                 let reclaimed = swept / 2;
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_SWEEP_END, &[swept, reclaimed]);
-                self.note(tick, ctx, "RangeEnd", |_| {
-                    json!({
-                        "name": "GC incremental sweep",
-                        "scope": pscope(p),
-                        "attributes": [
-                            {"name": "bytes swept", "value": swept},
-                            {"name": "bytes reclaimed", "value": reclaimed},
-                        ],
-                    })
+                self.note(tick, ctx, "RangeEnd", |f| {
+                    f.string("name", "GC incremental sweep");
+                    f.field("scope", |out| push_resource(out, pscope(p)));
+                    let attributes = [
+                        RangeAttribute {
+                            name: "bytes swept",
+                            value: Value::Uint64(swept),
+                        },
+                        RangeAttribute {
+                            name: "bytes reclaimed",
+                            value: Value::Uint64(reclaimed),
+                        },
+                    ];
+                    f.field("attributes", |out| push_attributes(out, &attributes));
                 });
                 self.ps[p].sweeping = false;
             }
@@ -1483,11 +1513,10 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_MARK_ASSIST_BEGIN, &[stack]);
-                self.note(tick, ctx, "RangeBegin", |me| {
-                    me.with_stack(
-                        json!({"name": "GC mark assist", "scope": gscope(cur)}),
-                        stack,
-                    )
+                self.note(tick, ctx, "RangeBegin", |f| {
+                    f.string("name", "GC mark assist");
+                    f.field("scope", |out| push_resource(out, gscope(cur)));
+                    with_stack(f, stack);
                 });
                 self.gs.get_mut(&cur).expect("known G").mark_assist = true;
             }
@@ -1495,7 +1524,7 @@ impl<'c> Model<'c> {
                 let cur = self.current_status(m);
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_MARK_ASSIST_END, &[]);
-                self.note_range(tick, ctx, "RangeEnd", "GC mark assist", Scope::G(cur));
+                self.note_range(tick, ctx, "RangeEnd", "GC mark assist", gscope(cur));
                 self.gs.get_mut(&cur).expect("known G").mark_assist = false;
             }
             Action::TaskBegin(m) => {
@@ -1512,8 +1541,11 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_TASK_BEGIN, &[id, parent, name, stack]);
                 let parent_id = if parent == 0 { NO_TASK } else { parent };
-                self.note(tick, ctx, "TaskBegin", |me| {
-                    me.with_stack(json!({"task": id, "parent": parent_id, "type": STRINGS[name as usize - 1]}), stack)
+                self.note(tick, ctx, "TaskBegin", |f| {
+                    f.number("task", id);
+                    f.number("parent", parent_id);
+                    string_field(f, "type", name);
+                    with_stack(f, stack);
                 });
                 self.tasks.insert(id, (parent_id, name));
                 self.task_ids.insert(id);
@@ -1525,11 +1557,11 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_TASK_END, &[task, stack]);
-                self.note(tick, ctx, "TaskEnd", |me| {
-                    me.with_stack(
-                        json!({"task": task, "parent": parent, "type": STRINGS[name as usize - 1]}),
-                        stack,
-                    )
+                self.note(tick, ctx, "TaskEnd", |f| {
+                    f.number("task", task);
+                    f.number("parent", parent);
+                    string_field(f, "type", name);
+                    with_stack(f, stack);
                 });
             }
             Action::RegionBegin(m) => {
@@ -1539,11 +1571,10 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_REGION_BEGIN, &[task, name, stack]);
-                self.note(tick, ctx, "RegionBegin", |me| {
-                    me.with_stack(
-                        json!({"task": task, "type": STRINGS[name as usize - 1]}),
-                        stack,
-                    )
+                self.note(tick, ctx, "RegionBegin", |f| {
+                    f.number("task", task);
+                    string_field(f, "type", name);
+                    with_stack(f, stack);
                 });
                 self.gs
                     .get_mut(&cur)
@@ -1563,11 +1594,10 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_REGION_END, &[task, name, stack]);
-                self.note(tick, ctx, "RegionEnd", |me| {
-                    me.with_stack(
-                        json!({"task": task, "type": STRINGS[name as usize - 1]}),
-                        stack,
-                    )
+                self.note(tick, ctx, "RegionEnd", |f| {
+                    f.number("task", task);
+                    string_field(f, "type", name);
+                    with_stack(f, stack);
                 });
             }
             Action::Log(m) => {
@@ -1576,15 +1606,11 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_LOG, &[task, LOG_CATEGORY, LOG_MESSAGE, stack]);
-                self.note(tick, ctx, "Log", |me| {
-                    me.with_stack(
-                        json!({
-                            "task": task,
-                            "category": STRINGS[LOG_CATEGORY as usize - 1],
-                            "message": STRINGS[LOG_MESSAGE as usize - 1],
-                        }),
-                        stack,
-                    )
+                self.note(tick, ctx, "Log", |f| {
+                    f.number("task", task);
+                    string_field(f, "category", LOG_CATEGORY);
+                    string_field(f, "message", LOG_MESSAGE);
+                    with_stack(f, stack);
                 });
             }
             Action::Label(m) => {
@@ -1592,12 +1618,10 @@ impl<'c> Model<'c> {
                 let label = self.c.in_range(LABELS);
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_LABEL, &[label]);
-                self.note(
-                    tick,
-                    ctx,
-                    "Label",
-                    |_| json!({"label": STRINGS[label as usize - 1], "resource": gscope(cur)}),
-                );
+                self.note(tick, ctx, "Label", |f| {
+                    string_field(f, "label", label);
+                    f.field("resource", |out| push_resource(out, gscope(cur)));
+                });
             }
             Action::HeapMetric(m) => {
                 if self.ms[m].g.is_some() {
@@ -1611,12 +1635,10 @@ impl<'c> Model<'c> {
                 };
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ty, &[value]);
-                self.note(
-                    tick,
-                    ctx,
-                    "Metric",
-                    |_| json!({"name": name, "value": value}),
-                );
+                self.note(tick, ctx, "Metric", |f| {
+                    f.string("name", name);
+                    f.number("value", value);
+                });
             }
             Action::ProcsChange(m) => {
                 self.current_status(m);
@@ -1624,11 +1646,10 @@ impl<'c> Model<'c> {
                 let stack = self.stack();
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::PROCS_CHANGE, &[value, stack]);
-                self.note(tick, ctx, "Metric", |me| {
-                    me.with_stack(
-                        json!({"name": "/sched/gomaxprocs:threads", "value": value}),
-                        stack,
-                    )
+                self.note(tick, ctx, "Metric", |f| {
+                    f.string("name", "/sched/gomaxprocs:threads");
+                    f.number("value", value);
+                    with_stack(f, stack);
                 });
             }
             Action::CpuSample(m) => {
@@ -1645,14 +1666,7 @@ impl<'c> Model<'c> {
                     ms.g.map_or(-1, |g| g as i64),
                 );
                 // A sample's stack is always reported, even an empty one.
-                self.note(tick, ctx, "StackSample", |me| {
-                    let frames = if stack == 0 {
-                        json!([])
-                    } else {
-                        me.frames_json(stack)
-                    };
-                    json!({"stack": frames})
-                });
+                self.note(tick, ctx, "StackSample", |f| stack_field(f, "stack", stack));
             }
             Action::AllocFree(m) => self.alloc_free(m),
         }
@@ -1770,30 +1784,17 @@ impl<'c> Model<'c> {
     }
 }
 
-/// The scope of a range, turned into JSON only when the oracle is on.
-#[derive(Clone, Copy)]
-enum Scope {
-    None,
-    G(u64),
-    P(usize),
+fn gscope(g: u64) -> ResourceId {
+    ResourceId::Goroutine(g as i64)
 }
 
-impl Scope {
-    fn json(self) -> Json {
-        match self {
-            Scope::None => Json::Null,
-            Scope::G(g) => gscope(g),
-            Scope::P(p) => pscope(p),
-        }
-    }
+fn pscope(p: usize) -> ResourceId {
+    ResourceId::Proc(p as i64)
 }
 
-fn gscope(g: u64) -> Json {
-    json!({"kind": "goroutine", "id": g})
-}
-
-fn pscope(p: usize) -> Json {
-    json!({"kind": "proc", "id": p})
+/// The name of a stop-the-world range of kind `kind` (a string id).
+fn stw_name(kind: u64) -> String {
+    format!("stop-the-world ({})", STRINGS[kind as usize - 1])
 }
 
 /// Ticks to nanoseconds exactly as Go's parser converts them.

@@ -573,30 +573,38 @@ mod tests {
 
     /// The direct neutral listing holds the same objects as [`version_neutral`] on every
     /// corpus trace.
-    #[test]
-    fn neutral_listing_equals_version_neutral() {
+    /// Every committed real trace: its path and bytes.
+    fn corpus_traces() -> Vec<(std::path::PathBuf, Vec<u8>)> {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/traces");
-        let mut compared = 0;
+        let mut traces = Vec::new();
         for dir in std::fs::read_dir(root).unwrap().flatten() {
             for file in std::fs::read_dir(dir.path()).unwrap().flatten() {
                 let path = file.path();
-                if path.extension().is_none_or(|e| e != "trace") {
-                    continue;
+                if path.extension().is_some_and(|e| e == "trace") {
+                    let bytes = std::fs::read(&path).unwrap();
+                    traces.push((path, bytes));
                 }
-                let bytes = std::fs::read(&path).unwrap();
-                let Ok(full) = listing(&bytes, Toolchain::Go1_27) else {
-                    continue;
-                };
-                let expected = version_neutral(&full).unwrap();
-                let direct: Vec<Json> = neutral_listing(&bytes, Toolchain::Go1_27)
-                    .unwrap()
-                    .lines()
-                    .map(|l| serde_json::from_str(l).unwrap())
-                    .collect();
-                // version_neutral keeps the header line (without its version).
-                assert_eq!(&expected[1..], &direct[..], "{}", path.display());
-                compared += direct.len();
             }
+        }
+        traces
+    }
+
+    #[test]
+    fn neutral_listing_equals_version_neutral() {
+        let mut compared = 0;
+        for (path, bytes) in corpus_traces() {
+            let Ok(full) = listing(&bytes, Toolchain::Go1_27) else {
+                continue;
+            };
+            let expected = version_neutral(&full).unwrap();
+            let direct: Vec<Json> = neutral_listing(&bytes, Toolchain::Go1_27)
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            // version_neutral keeps the header line (without its version).
+            assert_eq!(&expected[1..], &direct[..], "{}", path.display());
+            compared += direct.len();
         }
         assert!(compared > 10_000, "{compared}");
     }
@@ -605,30 +613,22 @@ mod tests {
     /// under every release, and on strings that need every kind of escape.
     #[test]
     fn direct_writer_equals_serde_json() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/traces");
         let mut compared = 0;
-        for dir in std::fs::read_dir(root).unwrap().flatten() {
-            for file in std::fs::read_dir(dir.path()).unwrap().flatten() {
-                let path = file.path();
-                if path.extension().is_none_or(|e| e != "trace") {
+        for (path, bytes) in corpus_traces() {
+            for profile in Toolchain::ALL {
+                let Ok(reader) = EventReader::new(&bytes[..], profile) else {
                     continue;
-                }
-                let bytes = std::fs::read(&path).unwrap();
-                for profile in Toolchain::ALL {
-                    let Ok(reader) = EventReader::new(&bytes[..], profile) else {
-                        continue;
+                };
+                for event in reader.map_while(|e| e.ok()) {
+                    let mut direct = String::new();
+                    let written = write_event(&mut direct, &event, profile);
+                    let expected = match event_json(&event, profile) {
+                        Ok(j) => j.to_string(),
+                        Err(panic) => json!({"go_panic": panic.message}).to_string(),
                     };
-                    for event in reader.map_while(|e| e.ok()) {
-                        let mut direct = String::new();
-                        let written = write_event(&mut direct, &event, profile);
-                        let expected = match event_json(&event, profile) {
-                            Ok(j) => j.to_string(),
-                            Err(panic) => json!({"go_panic": panic.message}).to_string(),
-                        };
-                        assert_eq!(direct, expected + "\n", "{}", path.display());
-                        assert_eq!(written.is_ok(), event_json(&event, profile).is_ok());
-                        compared += 1;
-                    }
+                    assert_eq!(direct, expected + "\n", "{}", path.display());
+                    assert_eq!(written.is_ok(), event_json(&event, profile).is_ok());
+                    compared += 1;
                 }
             }
         }

@@ -494,15 +494,7 @@ fn strict_check(input: &[u8], profile: Toolchain) -> trace_harness::Result<()> {
 
 fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result<(), Failure> {
     use trace_harness::bench;
-    let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
-    let go = match go.or_else(|| trace_harness::toolchains::find(profile)) {
-        Some(go) => go,
-        None => {
-            return Err(Failure::Usage(format!(
-                "no Go for {profile}: run scripts/go-toolchains.sh or pass --go"
-            )))
-        }
-    };
+    let (profile, go) = bench_profile_and_go(profile, go)?;
     let env_failure = |e: std::io::Error| Failure::Usage(e.to_string());
     let tool = bench::go_trace_tool(&go).map_err(env_failure)?;
     let me = std::env::current_exe().map_err(env_failure)?;
@@ -511,17 +503,7 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
         .len();
     // Children first: a child's peak RSS as Linux reports it includes this process's at
     // the time it was spawned, so the file is read in only afterwards.
-    let parse_child = bench::measure_command(
-        "trace-harness parse+order (streamed, child)",
-        || {
-            let mut c = std::process::Command::new(&me);
-            c.args(["bench", "--parse-only", "--as", profile.name()])
-                .arg(file);
-            c
-        },
-        runs,
-    )
-    .map_err(env_failure)?;
+    let parse_child = measure_parse_child(&me, profile, file, runs)?;
     let ours = bench::measure_command(
         "trace-harness dump > /dev/null",
         || {
@@ -606,6 +588,42 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
     Ok(())
 }
 
+/// The profile `bench` reproduces and the `go` command it compares with.
+fn bench_profile_and_go(
+    profile: &str,
+    go: Option<PathBuf>,
+) -> Result<(Toolchain, PathBuf), Failure> {
+    let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
+    let go = go
+        .or_else(|| trace_harness::toolchains::find(profile))
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "no Go for {profile}: run scripts/go-toolchains.sh or pass --go"
+            ))
+        })?;
+    Ok((profile, go))
+}
+
+/// Our streamed parse+order of `file`, run `runs` times as a child (`me bench --parse-only`).
+fn measure_parse_child(
+    me: &Path,
+    profile: Toolchain,
+    file: &Path,
+    runs: usize,
+) -> Result<trace_harness::bench::Measurement, Failure> {
+    trace_harness::bench::measure_command(
+        "trace-harness parse+order (streamed, child)",
+        || {
+            let mut c = std::process::Command::new(me);
+            c.args(["bench", "--parse-only", "--as", profile.name()])
+                .arg(file);
+            c
+        },
+        runs,
+    )
+    .map_err(|e| Failure::Usage(e.to_string()))
+}
+
 /// `bench FILE --scale-with BIGGER...`: our streamed parse+order and Go's parse on each
 /// file, then how CPU time per byte and peak memory grow from the first file.
 fn bench_scaling(
@@ -616,14 +634,7 @@ fn bench_scaling(
     runs: usize,
 ) -> Result<(), Failure> {
     use trace_harness::bench;
-    let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
-    let go = go
-        .or_else(|| trace_harness::toolchains::find(profile))
-        .ok_or_else(|| {
-            Failure::Usage(format!(
-                "no Go for {profile}: run scripts/go-toolchains.sh or pass --go"
-            ))
-        })?;
+    let (profile, go) = bench_profile_and_go(profile, go)?;
     let env_failure = |e: std::io::Error| Failure::Usage(e.to_string());
     let me = std::env::current_exe().map_err(env_failure)?;
     let files: Vec<&Path> = std::iter::once(first)
@@ -639,17 +650,7 @@ fn bench_scaling(
         let size = std::fs::metadata(file)
             .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?
             .len();
-        let ours = bench::measure_command(
-            "trace-harness parse+order (streamed, child)",
-            || {
-                let mut c = std::process::Command::new(&me);
-                c.args(["bench", "--parse-only", "--as", profile.name()])
-                    .arg(file);
-                c
-            },
-            runs,
-        )
-        .map_err(env_failure)?;
+        let ours = measure_parse_child(&me, profile, file, runs)?;
         let (events, theirs) = bench::measure_go_parse(&go, file, runs).map_err(env_failure)?;
         let mib = |m: &bench::Measurement| m.peak_rss as f64 / 1048576.0;
         println!(

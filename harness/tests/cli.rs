@@ -212,3 +212,43 @@ fn gen_is_deterministic_and_checks_clean() {
         );
     }
 }
+
+/// `bench FILE --scale-with FILE`: one row per file beside Go's parse, then the growth line
+/// (skipped without a cached Go 1.27).
+#[test]
+fn bench_scale_with_reports_rows_and_growth() {
+    if trace_harness::toolchains::find(trace_harness::Toolchain::Go1_27).is_none() {
+        eprintln!("no cached Go 1.27: skipped");
+        return;
+    }
+    let trace = common::corpus()
+        .into_iter()
+        .filter(|t| t.toolchain == trace_harness::Toolchain::Go1_27)
+        .min_by_key(|t| t.bytes.len())
+        .unwrap();
+    let path = trace.path.as_os_str();
+    let out = run(&[
+        "bench".as_ref(),
+        "--runs".as_ref(),
+        "1".as_ref(),
+        path,
+        "--scale-with".as_ref(),
+        path,
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let name = trace.path.file_name().unwrap().to_string_lossy();
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with(&*name)).count(),
+        2,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1.00x the bytes; CPU time per byte"),
+        "{stdout}"
+    );
+}

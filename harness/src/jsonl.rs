@@ -180,7 +180,26 @@ pub fn event_json(event: &Event, profile: Toolchain) -> Result<Json, GoPanic> {
 /// serializes them in): this is the listing's hot path, used on every event of every
 /// generated trace and fuzz input.
 pub fn write_event(out: &mut String, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
-    let mut fields = Fields::default();
+    thread_local! {
+        // One set of field buffers per thread, reused for every line.
+        static FIELDS: std::cell::RefCell<Fields> = std::cell::RefCell::default();
+    }
+    FIELDS.with(|fields| match fields.try_borrow_mut() {
+        Ok(mut fields) => {
+            fields.clear();
+            write_event_with(&mut fields, out, event, profile)
+        }
+        // Only if a field's rendering re-entered this function.
+        Err(_) => write_event_with(&mut Fields::default(), out, event, profile),
+    })
+}
+
+fn write_event_with(
+    fields: &mut Fields,
+    out: &mut String,
+    event: &Event,
+    profile: Toolchain,
+) -> Result<(), GoPanic> {
     match fields.event(event, profile) {
         Ok(()) => {
             fields.write_object(out);
@@ -211,8 +230,8 @@ impl Fields {
         self.spans.push((key, start..self.rendered.len()));
     }
 
-    pub(crate) fn number(&mut self, key: &'static str, n: impl std::fmt::Display) {
-        self.field(key, |out| push_display(out, n));
+    pub(crate) fn number(&mut self, key: &'static str, n: impl itoa::Integer) {
+        self.field(key, |out| push_integer(out, n));
     }
 
     pub(crate) fn text(&mut self, key: &'static str, bytes: &[u8]) {
@@ -238,7 +257,7 @@ impl Fields {
             .map(|(_, span)| &self.rendered[span.clone()])
     }
 
-    pub(crate) fn write_object(mut self, out: &mut String) {
+    pub(crate) fn write_object(&mut self, out: &mut String) {
         self.write_sorted(out, None);
     }
 
@@ -363,9 +382,10 @@ impl Fields {
     }
 }
 
-pub(crate) fn push_display(out: &mut String, n: impl std::fmt::Display) {
-    use std::fmt::Write;
-    let _ = write!(out, "{n}");
+/// Appends integer `n` in decimal (without the formatting machinery: every line holds
+/// several).
+pub(crate) fn push_integer(out: &mut String, n: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// A JSON string of `bytes` read as UTF-8 (invalid sequences as U+FFFD), escaped exactly
@@ -413,7 +433,7 @@ pub(crate) fn push_resource(out: &mut String, r: ResourceId) {
         ResourceId::Thread(id) => ("thread", id),
     };
     out.push_str("{\"id\":");
-    push_display(out, id);
+    push_integer(out, id);
     out.push_str(",\"kind\":\"");
     out.push_str(kind);
     out.push_str("\"}");
@@ -422,7 +442,7 @@ pub(crate) fn push_resource(out: &mut String, r: ResourceId) {
 fn push_value(out: &mut String, v: &Value<'_>) {
     match v {
         Value::Bad => out.push_str("null"),
-        Value::Uint64(n) => push_display(out, n),
+        Value::Uint64(n) => push_integer(out, *n),
         Value::String(s) => push_str(out, s),
     }
 }
@@ -430,9 +450,9 @@ fn push_value(out: &mut String, v: &Value<'_>) {
 /// A clock snapshot as `{"mono","trace","wall"}`.
 pub(crate) fn push_clock(out: &mut String, clock: &api::ClockSnapshot) {
     out.push_str("{\"mono\":");
-    push_display(out, clock.mono);
+    push_integer(out, clock.mono);
     out.push_str(",\"trace\":");
-    push_display(out, clock.trace);
+    push_integer(out, clock.trace);
     out.push_str(",\"wall\":");
     push_text(out, &clock.wall.rfc3339_nano());
     out.push('}');
@@ -477,7 +497,7 @@ pub(crate) fn push_args<'a>(out: &mut String, args: impl Iterator<Item = (&'a st
         }
         push_text(out, name);
         out.push(':');
-        push_display(out, value);
+        push_integer(out, value);
         previous = Some(name);
     }
     out.push('}');
@@ -497,9 +517,9 @@ pub(crate) fn push_frames<'a>(
         out.push_str(",\"func\":");
         push_str(out, f.func);
         out.push_str(",\"line\":");
-        push_display(out, f.line);
+        push_integer(out, f.line);
         out.push_str(",\"pc\":");
-        push_display(out, f.pc);
+        push_integer(out, f.pc);
         out.push('}');
     }
     out.push(']');

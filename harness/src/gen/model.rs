@@ -14,7 +14,7 @@ use super::config::{Config, TimePolicy};
 use crate::api::{ClockSnapshot, RangeAttribute, ResourceId, StackFrame, Value};
 use crate::generation::go_f64_to_i64;
 use crate::jsonl::{
-    push_args, push_attributes, push_clock, push_display, push_frames, push_resource, Fields,
+    push_args, push_attributes, push_clock, push_frames, push_integer, push_resource, Fields,
 };
 use crate::seeded::SplitMix64;
 use crate::spec::{self, ev, EventType};
@@ -473,7 +473,7 @@ impl Notes {
                 out.push(',');
             }
             out.push_str("\"time\":");
-            push_display(out, time(n.tick));
+            push_integer(out, time(n.tick));
             out.push_str(&self.text[n.gap..n.end]);
             out.push('\n');
         }

@@ -568,9 +568,10 @@ pub fn version_neutral(listing: &str) -> Result<Vec<Json>, String> {
 /// JSON parser: the same objects, one per line. Used where it runs per fuzz execution.
 pub fn neutral_listing(trace: &[u8], profile: Toolchain) -> crate::Result<String> {
     let mut out = String::new();
+    let mut fields = Fields::default();
     for event in crate::order::EventReader::new(trace, profile)? {
         let event = event?;
-        let mut fields = Fields::default();
+        fields.clear();
         if fields.event(&event, profile).is_err() {
             break;
         }

@@ -105,3 +105,20 @@ fn every_regression_is_named() {
         );
     }
 }
+
+/// Found by invalid_is_rejected after minutes of fuzzing (go-start-of-running, go 1.23).
+/// The generator wrote the steal of a P abandoned by GoDestroySyscall as a steal from no
+/// thread (-1). Parsers accept that only once the destruction has marked the P abandoned;
+/// the two events are on different threads and ordered by time alone, so when the
+/// corruption held the destroying thread's batch back, Go and the reference both met the
+/// steal first and reported "stole proc from non-existent thread -1" instead of the
+/// stuck GoStart. The runtime names the thread that entered the syscall in such a steal;
+/// the generator now does too, which parses in either order.
+#[test]
+fn steal_names_the_abandoning_thread() {
+    let data = input("invalid_is_rejected", "steal-names-the-abandoning-thread");
+    targets::find("invalid_is_rejected")
+        .unwrap()
+        .check(&data)
+        .unwrap();
+}

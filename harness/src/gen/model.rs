@@ -204,9 +204,11 @@ enum PState {
     Idle,
     Running(usize),
     Syscall(usize),
-    /// Left behind by a goroutine destroyed in a syscall (GoDestroySyscall); only a
-    /// steal takes it back.
-    Abandoned,
+    /// Left behind by a goroutine destroyed in a syscall (GoDestroySyscall) on the given
+    /// M; only a steal takes it back. The steal names that M, as the runtime's does (it
+    /// remembers the thread that entered the syscall), so a parser that meets the steal
+    /// before the destruction still finds the P on that thread.
+    Abandoned(usize),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -802,7 +804,7 @@ impl<'c> Model<'c> {
                 PState::Running(m) => (m, P_RUNNING),
                 PState::Syscall(m) => (m, P_SYSCALL),
                 PState::Idle => (0, P_IDLE),
-                PState::Abandoned => (0, P_ABANDONED),
+                PState::Abandoned(_) => (0, P_ABANDONED),
             };
             // As in the runtime, a P sitting in a syscall may get its status only when
             // someone next touches it.
@@ -1206,7 +1208,7 @@ impl<'c> Model<'c> {
         for (s, present) in [(old, false), (state, true)] {
             let pool = match s {
                 PState::Idle => &mut self.idle_ps,
-                PState::Syscall(_) | PState::Abandoned => &mut self.syscall_ps,
+                PState::Syscall(_) | PState::Abandoned(_) => &mut self.syscall_ps,
                 PState::Running(_) => continue,
             };
             if present {
@@ -1363,9 +1365,9 @@ impl<'c> Model<'c> {
                 self.ms[m].g = None;
             }
             Action::ProcSteal(m, p) => {
-                let victim = match self.ps[p].state {
-                    PState::Syscall(victim) => Some(victim),
-                    PState::Abandoned => None,
+                let (victim, left_on) = match self.ps[p].state {
+                    PState::Syscall(victim) => (Some(victim), victim),
+                    PState::Abandoned(left_on) => (None, left_on),
                     _ => unreachable!("steal offered only for a P in a syscall"),
                 };
                 if let (Some(victim), true) = (victim, self.ps[p].status_due) {
@@ -1378,7 +1380,7 @@ impl<'c> Model<'c> {
                 }
                 let seq = self.next_p_seq(p);
                 let ctx = self.ctx(m);
-                let victim_thread = victim.map_or(NO_THREAD, thread);
+                let victim_thread = thread(left_on);
                 let tick = self.emit(m, ev::PROC_STEAL, &[p as u64, seq, victim_thread]);
                 let from = if victim.is_some() { "Running" } else { "Idle" };
                 self.note_p(tick, ctx, p, from, "Idle");
@@ -1409,7 +1411,7 @@ impl<'c> Model<'c> {
                     // Destroyed in a syscall while holding its P: the parser abandons the
                     // P and reports a steal of it first, at the same time.
                     self.note_p(tick, ctx, p, "Running", "Idle");
-                    self.set_p(p, PState::Abandoned);
+                    self.set_p(p, PState::Abandoned(m));
                     self.ms[m].p = None;
                 }
                 self.note_g(tick, ctx, cur, "Syscall", "NotExist", 0, None, 0);

@@ -220,14 +220,28 @@ fn write_event_with(
 #[derive(Default)]
 pub(crate) struct Fields {
     rendered: String,
-    spans: Vec<(&'static str, std::ops::Range<usize>)>,
+    spans: Vec<(KeyOrder, &'static str, std::ops::Range<usize>)>,
+}
+
+/// A key's first eight bytes as a big-endian number: comparing these orders keys as
+/// comparing the strings does, except for keys that share their first eight bytes, which
+/// the full key then decides. Sorting the few fields of every object this way costs a
+/// handful of integer compares instead of string compares.
+type KeyOrder = u64;
+
+fn key_order(key: &str) -> KeyOrder {
+    let mut prefix = [0u8; 8];
+    let n = key.len().min(8);
+    prefix[..n].copy_from_slice(&key.as_bytes()[..n]);
+    u64::from_be_bytes(prefix)
 }
 
 impl Fields {
     pub(crate) fn field(&mut self, key: &'static str, render: impl FnOnce(&mut String)) {
         let start = self.rendered.len();
         render(&mut self.rendered);
-        self.spans.push((key, start..self.rendered.len()));
+        self.spans
+            .push((key_order(key), key, start..self.rendered.len()));
     }
 
     pub(crate) fn number(&mut self, key: &'static str, n: impl itoa::Integer) {
@@ -253,8 +267,8 @@ impl Fields {
     fn rendered(&self, key: &str) -> Option<&str> {
         self.spans
             .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, span)| &self.rendered[span.clone()])
+            .find(|(_, k, _)| *k == key)
+            .map(|(_, _, span)| &self.rendered[span.clone()])
     }
 
     pub(crate) fn write_object(&mut self, out: &mut String) {
@@ -271,10 +285,12 @@ impl Fields {
     /// Writes the fields sorted by key; every field after `gap` starts with a comma.
     /// Returns the offset of the gap (of the closing brace without one).
     fn write_sorted(&mut self, out: &mut String, gap: Option<&str>) -> usize {
-        self.spans.sort_unstable_by_key(|(key, _)| *key);
+        self.spans.sort_unstable_by(|(a, a_key, _), (b, b_key, _)| {
+            a.cmp(b).then_with(|| a_key.cmp(b_key))
+        });
         out.push('{');
         let mut at = None;
-        for (i, (key, span)) in self.spans.iter().enumerate() {
+        for (i, (_, key, span)) in self.spans.iter().enumerate() {
             debug_assert!(gap != Some(*key), "the gap's field {key:?} is present");
             let after_gap = gap.is_some_and(|gap| *key > gap);
             if after_gap && at.is_none() {
@@ -578,7 +594,7 @@ pub fn neutral_listing(trace: &[u8], profile: Toolchain) -> crate::Result<String
         let status_of_waiting = fields.rendered("kind") == Some("\"StateTransition\"")
             && event.ctx.m == -1
             && fields.rendered("to") == Some("\"Waiting\"");
-        fields.spans.retain(|(key, _)| {
+        fields.spans.retain(|(_, key, _)| {
             *key != "clock" && !(status_of_waiting && matches!(*key, "stack" | "transition_stack"))
         });
         fields.write_object(&mut out);

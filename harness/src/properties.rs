@@ -125,55 +125,61 @@ pub fn generations_are_located(data: &[u8]) -> Result<(), String> {
 
 /// [`generations_are_located`] for one Go release.
 pub fn generations_are_located_as(data: &[u8], profile: Toolchain) -> Result<(), String> {
-    {
-        let reader = match crate::generation::GenerationReader::new(data, profile) {
-            Ok(r) => r,
-            Err(e) => return offset_inside(&e, data.len(), "generation header"),
-        };
-        let mut strings = 0usize;
-        // The orderer on top of the same generations must end the same way.
-        {
-            if let Ok(events) = crate::order::EventReader::new(data, profile) {
-                let mut text = String::new();
-                let mut listing = Vec::new();
-                // Validating every ordered event must not panic either.
-                let mut validator = crate::validate::Validator::new(profile, events.version()).ok();
-                for event in events {
-                    match event {
-                        Err(e) => {
-                            offset_inside(&e, data.len(), "orderer")?;
-                            break;
-                        }
-                        // Printing and listing every ordered event (which calls every
-                        // accessor) must not panic either.
-                        Ok(event) => {
-                            text.clear();
-                            listing.clear();
-                            let _ = crate::dump::try_write_event(&mut listing, &event, profile);
-                            let _ = crate::jsonl::write_event(&mut text, &event, profile);
-                            if let Some(validator) = &mut validator {
-                                let _ = validator.event(&event);
-                            }
-                        }
-                    }
+    events_are_located_as(data, profile)?;
+    generation_tables_are_bounded_as(data, profile)
+}
+
+/// Binary input under one Go release: the orderer ends in events or an error located
+/// inside the input, and printing, listing (which calls every accessor) and validating
+/// each ordered event never panics.
+pub fn events_are_located_as(data: &[u8], profile: Toolchain) -> Result<(), String> {
+    let events = match crate::order::EventReader::new(data, profile) {
+        Ok(events) => events,
+        Err(e) => return offset_inside(&e, data.len(), "generation header"),
+    };
+    let mut text = String::new();
+    let mut listing = Vec::new();
+    let mut validator = crate::validate::Validator::new(profile, events.version()).ok();
+    for event in events {
+        match event {
+            Err(e) => return offset_inside(&e, data.len(), "orderer"),
+            Ok(event) => {
+                text.clear();
+                listing.clear();
+                let _ = crate::dump::try_write_event(&mut listing, &event, profile);
+                let _ = crate::jsonl::write_event(&mut text, &event, profile);
+                if let Some(validator) = &mut validator {
+                    let _ = validator.event(&event);
                 }
             }
         }
-        for generation in reader {
-            match generation {
-                Err(e) => {
-                    offset_inside(&e, data.len(), "generation reader")?;
-                    break;
-                }
-                Ok(g) => strings += g.strings.values().map(Vec::len).sum::<usize>(),
+    }
+    Ok(())
+}
+
+/// Binary input under one Go release: the generation reader ends in generations or an
+/// error located inside the input, and its string tables never hold more bytes than the
+/// input has.
+pub fn generation_tables_are_bounded_as(data: &[u8], profile: Toolchain) -> Result<(), String> {
+    let reader = match crate::generation::GenerationReader::new(data, profile) {
+        Ok(r) => r,
+        Err(e) => return offset_inside(&e, data.len(), "generation header"),
+    };
+    let mut strings = 0usize;
+    for generation in reader {
+        match generation {
+            Err(e) => {
+                offset_inside(&e, data.len(), "generation reader")?;
+                break;
             }
+            Ok(g) => strings += g.strings.values().map(Vec::len).sum::<usize>(),
         }
-        if strings > data.len() {
-            return Err(format!(
-                "{profile}: {strings} bytes of strings from {} bytes of input",
-                data.len()
-            ));
-        }
+    }
+    if strings > data.len() {
+        return Err(format!(
+            "{profile}: {strings} bytes of strings from {} bytes of input",
+            data.len()
+        ));
     }
     Ok(())
 }

@@ -40,14 +40,17 @@ fn seeds() -> BTreeMap<&'static str, BTreeMap<String, Vec<u8>>> {
             .position(|&p| p == t.toolchain)
             .unwrap() as u8
     };
+    // parse_never_panics: release, reading path (0 ordered, 1 wire), spliced or not.
     let mut parse = BTreeMap::new();
     for t in &small {
-        let mut raw = vec![release(t), 0];
-        raw.extend(&t.bytes);
-        parse.insert(format!("seed-{}", stem(t)), raw);
+        for (path, name) in [(0, "seed"), (1, "seed-wire")] {
+            let mut raw = vec![release(t), path, 0];
+            raw.extend(&t.bytes);
+            parse.insert(format!("{name}-{}", stem(t)), raw);
+        }
     }
     for i in 0..4 {
-        let mut spliced = vec![4, 1];
+        let mut spliced = vec![4, i % 2, 1];
         spliced.extend(random(200));
         parse.insert(format!("seed-spliced-{i}"), spliced);
     }
@@ -119,8 +122,14 @@ fn committed_seeds_are_current_and_pass() {
     for (target, seeds) in seeds() {
         let dir = seed_dir(target);
         if write {
-            let _ = std::fs::remove_dir_all(&dir);
+            // Only the seeds are replaced: libFuzzer's working corpus beside them is the
+            // fruit of past campaigns.
             std::fs::create_dir_all(&dir).unwrap();
+            for entry in std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()) {
+                if entry.file_name().to_string_lossy().starts_with("seed-") {
+                    std::fs::remove_file(entry.path()).unwrap();
+                }
+            }
             std::fs::write(dir.join(".gitignore"), SEED_GITIGNORE).unwrap();
             for (name, bytes) in &seeds {
                 std::fs::write(dir.join(name), bytes).unwrap();

@@ -1732,7 +1732,7 @@ impl<R: Read> EventReader<R> {
 
     /// Tries to order the next event of cursor `i`; moves the cursor on when it succeeds.
     fn try_advance(&mut self, i: usize) -> Result<bool> {
-        let table = self.table.clone().expect("a generation is installed");
+        let table = self.table.as_ref().expect("a generation is installed");
         let c = &mut self.frontier[i];
         let (m, gen) = (c.m, self.generation_number);
         let mut ev = c.ev;
@@ -1746,14 +1746,14 @@ impl<R: Read> EventReader<R> {
         };
         let ok = self
             .ordering
-            .advance(&mut ev, &table, m, gen)
+            .advance(&mut ev, table, m, gen)
             .map_err(|e| located(e, &self.frontier[i]))?;
         let c = &mut self.frontier[i];
         c.ev = ev;
         if !ok {
             return Ok(false);
         }
-        if c.next_event(&table, &self.wire)? {
+        if c.next_event(table, &self.wire)? {
             heap_update(&mut self.frontier, i);
         } else {
             heap_remove(&mut self.frontier, i);

@@ -8,6 +8,10 @@
 #   --go V[,V...]      cached toolchain releases (default: 1.23.9,1.26.6)
 #   --scale N[,N...]   work multipliers (default: 1); 1 gives roughly 50 MB, and the
 #                      trace grows linearly with N (use 1,4,16 for the linearity check)
+#   --rate R           rounds per second per worker (default: 900, about 10 MB of trace a
+#                      second, so 1x runs for 5 s and spans several of the runtime's
+#                      roughly one-second generations, and every scale writes generations
+#                      of the same size); 0 runs flat out
 #   TRACE_HARNESS_GO_CACHE  toolchain cache folder (see scripts/go-toolchains.sh)
 #
 # Output: DIR/bench-go<release>-x<N>.trace, one line per trace on stdout (path and size).
@@ -20,6 +24,7 @@ cache="${TRACE_HARNESS_GO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/trace-harness/g
 out="${TMPDIR:-/tmp}/trace-harness-bench"
 releases="1.23.9,1.26.6"
 scales="1"
+rate=900
 # Rounds per worker at scale 1; each round is one pull chain of `chainLen` values.
 base_rounds=4500
 
@@ -31,11 +36,14 @@ while [ $# -gt 0 ]; do
       releases="$2"; shift 2 ;;
     --scale) [ $# -ge 2 ] || { echo "make-bench-traces.sh: $1 needs a value" >&2; exit 2; }
       scales="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --rate) [ $# -ge 2 ] || { echo "make-bench-traces.sh: $1 needs a value" >&2; exit 2; }
+      rate="$2"; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "make-bench-traces.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 [[ "$scales" =~ ^[0-9]+(,[0-9]+)*$ ]] || { echo "make-bench-traces.sh: bad --scale: $scales" >&2; exit 2; }
+[[ "$rate" =~ ^[0-9]+$ ]] || { echo "make-bench-traces.sh: bad --rate: $rate" >&2; exit 2; }
 
 unset GOOS GOARCH GOEXPERIMENT GODEBUG GOROOT GOPATH GOFLAGS GOWORK
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOMAXPROCS=4 TZ=UTC
@@ -51,7 +59,7 @@ go 1.23
 EOF
 cat >"$work/src/main.go" <<'EOF'
 // Command benchtrace writes an execution trace of a busy, deterministic workload:
-// usage: benchtrace OUT ROUNDS.
+// usage: benchtrace OUT ROUNDS RATE (rounds per second per worker; 0: no pacing).
 package main
 
 import (
@@ -63,6 +71,7 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
+	"time"
 )
 
 const (
@@ -94,7 +103,8 @@ func doubled(n int) iter.Seq[int] {
 	}
 }
 
-func work(ctx context.Context, w, rounds int, devnull int) {
+func work(ctx context.Context, w, rounds, rate int, devnull int) {
+	start := time.Now()
 	ch := make(chan int)
 	done := make(chan int)
 	go func() {
@@ -107,6 +117,14 @@ func work(ctx context.Context, w, rounds int, devnull int) {
 	var keep [][]byte
 	buf := []byte("x")
 	for r := 0; r < rounds; r++ {
+		// Paced, the trace grows at a steady rate, so a longer run only adds generations
+		// of the same size.
+		if rate > 0 && r%64 == 0 {
+			due := start.Add(time.Duration(r) * time.Second / time.Duration(rate))
+			if wait := time.Until(due); wait > 0 {
+				time.Sleep(wait)
+			}
+		}
 		next, stop := iter.Pull(doubled(chainLen))
 		for {
 			v, ok := next()
@@ -141,6 +159,10 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
+	rate, err := strconv.Atoi(os.Args[3])
+	if err != nil {
+		panic(err)
+	}
 	f, err := os.Create(os.Args[1])
 	if err != nil {
 		panic(err)
@@ -158,7 +180,7 @@ func main() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			work(ctx, w, rounds, devnull)
+			work(ctx, w, rounds, rate, devnull)
 		}()
 	}
 	wg.Wait()
@@ -179,7 +201,7 @@ for release in "${release_list[@]}"; do
   (cd "$work/src" && GOCACHE="$cache/gocache-$release" "$go" build -trimpath -o "$bin" .)
   for scale in "${scale_list[@]}"; do
     trace="$out/bench-go$release-x$scale.trace"
-    "$bin" "$trace" $((base_rounds * scale))
+    "$bin" "$trace" $((base_rounds * scale)) "$rate"
     echo "$trace $(stat -c %s "$trace")"
   done
 done

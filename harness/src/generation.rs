@@ -162,10 +162,19 @@ pub struct Generation {
     pub min_ts: u64,
 }
 
+impl Batch {
+    /// The batch's payload in `arena`, the event bytes of its generation (see
+    /// [`Generation::take_arena`]); empty for an arena the batch is not from.
+    pub fn payload_in<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
+        arena.get(self.start..self.end).unwrap_or_default()
+    }
+}
+
 impl Generation {
-    /// The payload bytes of a batch of this generation.
-    pub fn payload(&self, batch: &Batch) -> &[u8] {
-        &self.arena[batch.start..batch.end]
+    /// Moves the event batches' bytes out, so that whoever orders the events can free them
+    /// when done while the tables live on with the events that refer to them.
+    pub fn take_arena(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.arena)
     }
 
     /// Ticks to nanoseconds as Go's `frequency.mul` does: one float64 product, converted

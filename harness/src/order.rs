@@ -1549,10 +1549,10 @@ struct Cursor {
 
 impl Cursor {
     /// Reads the next event; `Ok(false)` when the thread has no more.
-    fn next_event(&mut self, table: &EvTable, wire: &WireTable) -> Result<bool> {
+    fn next_event(&mut self, table: &EvTable, arena: &[u8], wire: &WireTable) -> Result<bool> {
         let g = &table.generation;
         while self.idx < self.batches.len()
-            && g.payload(&self.batches[self.idx]).len() == self.data_off
+            && self.batches[self.idx].payload_in(arena).len() == self.data_off
         {
             self.idx += 1;
             self.data_off = 0;
@@ -1566,7 +1566,7 @@ impl Cursor {
         if self.last_ts == 0 {
             self.last_ts = g.ticks_to_ns(batch.time);
         }
-        let data = &g.payload(batch)[self.data_off..];
+        let data = &batch.payload_in(arena)[self.data_off..];
         let offset = batch.offset + self.data_off as u64;
         let (n, dt) = read_timed_event(data, &mut self.ev, wire).map_err(|e| {
             Error::at(e, offset)
@@ -1625,6 +1625,8 @@ pub struct EventReader<R> {
     frontier: Vec<Cursor>,
     cpu_samples: VecDeque<CpuSample>,
     table: Option<Rc<EvTable>>,
+    /// The current generation's event bytes, read by the cursors.
+    arena: Vec<u8>,
     generation_number: u64,
     last_ts: i64,
     syncs: u64,
@@ -1659,6 +1661,7 @@ impl<R: Read> EventReader<R> {
             frontier: Vec::new(),
             cpu_samples: VecDeque::new(),
             table: None,
+            arena: Vec::new(),
             generation_number: 0,
             last_ts: 0,
             syncs: 0,
@@ -1699,6 +1702,7 @@ impl<R: Read> EventReader<R> {
         self.generation_number = g.number;
         let mut g = g;
         let batches = std::mem::take(&mut g.batches);
+        self.arena = g.take_arena();
         self.cpu_samples = std::mem::take(&mut g.cpu_samples).into();
         let table = Rc::new(EvTable::new(g, version));
         self.table = Some(table.clone());
@@ -1715,7 +1719,7 @@ impl<R: Read> EventReader<R> {
                 event_index: 0,
                 read_in_batch: 0,
             };
-            if c.next_event(&table, &self.wire)? {
+            if c.next_event(&table, &self.arena, &self.wire)? {
                 self.frontier.push(c);
                 let last = self.frontier.len() - 1;
                 sift_up(&mut self.frontier, last);
@@ -1753,7 +1757,7 @@ impl<R: Read> EventReader<R> {
         if !ok {
             return Ok(false);
         }
-        if c.next_event(table, &self.wire)? {
+        if c.next_event(table, &self.arena, &self.wire)? {
             heap_update(&mut self.frontier, i);
         } else {
             heap_remove(&mut self.frontier, i);
@@ -1768,6 +1772,9 @@ impl<R: Read> EventReader<R> {
             return Ok(true);
         }
         if self.frontier.is_empty() && self.cpu_samples.is_empty() {
+            // The generation's events are all out: its bytes go before the next is read,
+            // so that one generation is held at a time.
+            self.arena = Vec::new();
             let next = if self.profile < Toolchain::Go1_25 {
                 match self.next_generation_before_go125()? {
                     Some(next) => next,

@@ -104,7 +104,7 @@ func doubled(n int) iter.Seq[int] {
 }
 
 func work(ctx context.Context, w, rounds, rate int, devnull int) {
-	start := time.Now()
+	due := time.Now()
 	ch := make(chan int)
 	done := make(chan int)
 	go func() {
@@ -118,11 +118,14 @@ func work(ctx context.Context, w, rounds, rate int, devnull int) {
 	buf := []byte("x")
 	for r := 0; r < rounds; r++ {
 		// Paced, the trace grows at a steady rate, so a longer run only adds generations
-		// of the same size.
-		if rate > 0 && r%64 == 0 {
-			due := start.Add(time.Duration(r) * time.Second / time.Duration(rate))
+		// of the same size. A worker that falls behind starts afresh instead of catching
+		// up in a burst, which would make one generation larger.
+		if rate > 0 && r%64 == 0 && r > 0 {
+			due = due.Add(64 * time.Second / time.Duration(rate))
 			if wait := time.Until(due); wait > 0 {
 				time.Sleep(wait)
+			} else {
+				due = time.Now()
 			}
 		}
 		next, stop := iter.Pull(doubled(chainLen))

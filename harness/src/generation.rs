@@ -288,6 +288,10 @@ pub struct GenerationReader<R> {
     batch_index: u64,
     emitted: bool,
     done: bool,
+    /// An emptied arena handed back by the consumer ([`GenerationReader::recycle_arena`]):
+    /// the next generation reuses its allocation instead of the allocator's fragmenting
+    /// many generation-sized blocks over a long trace.
+    spare_arena: Vec<u8>,
 }
 
 /// Converts an I/O failure of the underlying reader (not a format problem).
@@ -296,6 +300,17 @@ fn io_error(e: std::io::Error, offset: u64) -> Error {
 }
 
 impl<R: Read> GenerationReader<R> {
+    /// Gives back a generation's arena (see [`Generation::take_arena`]) once its events are
+    /// out, for the next generation to fill.
+    pub fn recycle_arena(&mut self, mut arena: Vec<u8>) {
+        arena.clear();
+        self.spare_arena = arena;
+    }
+
+    fn take_spare_arena(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.spare_arena)
+    }
+
     /// Reads the header with `profile`'s rules and positions at the first batch.
     pub fn new(reader: R, profile: Toolchain) -> Result<GenerationReader<R>> {
         let reader = FirstFill {
@@ -321,6 +336,7 @@ impl<R: Read> GenerationReader<R> {
             profile,
             version,
             spill: None,
+            spare_arena: Vec::new(),
             deferred: None,
             batch_index: 0,
             emitted: false,
@@ -426,7 +442,10 @@ impl<R: Read> GenerationReader<R> {
     }
 
     fn read_delimited(&mut self) -> Result<Option<Generation>> {
-        let mut g = Generation::default();
+        let mut g = Generation {
+            arena: self.take_spare_arena(),
+            ..Generation::default()
+        };
         loop {
             let Some(b) = self.read_batch()? else {
                 if !g.batches.is_empty() {
@@ -457,7 +476,10 @@ impl<R: Read> GenerationReader<R> {
     }
 
     fn read_with_spill(&mut self) -> Result<Option<Generation>> {
-        let mut g = Generation::default();
+        let mut g = Generation {
+            arena: self.take_spare_arena(),
+            ..Generation::default()
+        };
         if let Some(b) = self.spill.take() {
             g.number = b.generation;
             g.min_ts = b.batch.time;

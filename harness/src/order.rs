@@ -1773,8 +1773,9 @@ impl<R: Read> EventReader<R> {
         }
         if self.frontier.is_empty() && self.cpu_samples.is_empty() {
             // The generation's events are all out: its bytes go before the next is read,
-            // so that one generation is held at a time.
-            self.arena = Vec::new();
+            // so that one generation is held at a time, and the next reuses the buffer.
+            self.generations
+                .recycle_arena(std::mem::take(&mut self.arena));
             let next = if self.profile < Toolchain::Go1_25 {
                 match self.next_generation_before_go125()? {
                     Some(next) => next,

@@ -303,8 +303,11 @@ impl<R: Read> GenerationReader<R> {
     /// Gives back a generation's arena (see [`Generation::take_arena`]) once its events are
     /// out, for the next generation to fill.
     pub fn recycle_arena(&mut self, mut arena: Vec<u8>) {
-        arena.clear();
-        self.spare_arena = arena;
+        // Keep the larger buffer: handing back an empty one twice must not drop the spare.
+        if arena.capacity() > self.spare_arena.capacity() {
+            arena.clear();
+            self.spare_arena = arena;
+        }
     }
 
     fn take_spare_arena(&mut self) -> Vec<u8> {

@@ -561,9 +561,9 @@ impl Ordering {
         mut cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
         let pid = ev.args[0] as i64;
-        // Go keeps a status in a byte: a larger number is read modulo 256, everywhere.
-        ev.args[1] = u64::from(ev.args[1] as u8);
-        let status = ev.args[1];
+        // Go keeps the status in a byte here (a larger number is read modulo 256), but its
+        // event keeps the whole number, which Event.StateTransition then indexes with.
+        let status = u64::from(ev.args[1] as u8);
         if status >= PROC_STATUS_TO_STATE.len() as u64 {
             let msg = format!("invalid status for proc {pid}: {status}");
             return Err(order_err(OrderClass::InvalidStatus, msg));
@@ -747,9 +747,10 @@ impl Ordering {
     ) -> Result<(SchedCtx, bool)> {
         let gid = ev.args[0] as i64;
         let mid = ev.args[1] as i64;
-        // Go keeps a status in a byte: a larger number is read modulo 256, everywhere.
-        ev.args[2] = u64::from(ev.args[2] as u8);
-        let status = ev.args[2];
+        // Go keeps the status in a byte here (a larger number is read modulo 256); before
+        // Go 1.25 its event keeps the whole number, which Event.StateTransition indexes
+        // with (Go 1.25+ writes the byte back, packed with the old state, below).
+        let status = u64::from(ev.args[2] as u8);
         if status >= GO_STATUS_TO_STATE.len() as u64 {
             let msg = format!("invalid status for goroutine {gid}: {status}");
             return Err(order_err(OrderClass::InvalidStatus, msg));

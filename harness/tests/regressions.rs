@@ -122,3 +122,22 @@ fn steal_names_the_abandoning_thread() {
         .check(&data)
         .unwrap();
 }
+
+/// Found by a differential_go campaign (go 1.23, after 43 minutes). Go's orderer reads a
+/// ProcStatus or GoStatus status as a byte (32768 is status 0, valid), but the event keeps
+/// the whole number and Event.StateTransition indexes its status table with it, so
+/// printing the event panics with "index out of range [32768] with length 5" (before Go
+/// 1.25 for GoStatus, where Go 1.25+ writes the byte back packed with the old state; in
+/// every release for ProcStatus). The orderer wrote the byte back into the event, so the
+/// reference printed a transition where Go panics. It now leaves the argument whole.
+#[test]
+fn status_indexed_whole_by_state_transition() {
+    let data = input(
+        "differential_go",
+        "status-indexed-whole-by-state-transition",
+    );
+    targets::find("differential_go")
+        .unwrap()
+        .check(&data)
+        .unwrap();
+}

@@ -23,6 +23,7 @@ pub mod generation;
 pub mod golden;
 pub mod gosort;
 pub mod gostr;
+mod idmap;
 pub mod jsonl;
 pub mod order;
 pub mod properties;

@@ -20,6 +20,7 @@ use std::rc::Rc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{EvTable, Event, SchedCtx, EV_SYNC, NONE};
 use crate::generation::{Batch, CpuSample, GenerationReader};
+use crate::idmap::{IdMap, IdSet};
 use crate::spec::{ev, spec, EventType, WireTable, MAX_ARGS};
 use crate::varint;
 use crate::version::{Toolchain, Version};
@@ -310,121 +311,6 @@ struct BaseEvent {
     ty: EventType,
     time: i64,
     args: [u64; MAX_ARGS],
-}
-
-/// A map from goroutine, proc or thread ids to their state: small ids index a vector
-/// (real traces number them densely from 0 or 1), others go to a hash map. The vector only
-/// grows to a few times the number of live entries, so a huge id cannot make it large.
-#[derive(Debug)]
-struct IdMap<V> {
-    /// Entry `i` holds id `i`; every id below `dense.len()` lives here.
-    dense: Vec<Option<V>>,
-    /// Ids outside `0..dense.len()`.
-    sparse: HashMap<i64, V>,
-    /// Live entries in both parts.
-    len: usize,
-}
-
-impl<V> Default for IdMap<V> {
-    fn default() -> Self {
-        IdMap {
-            dense: Vec::new(),
-            sparse: HashMap::default(),
-            len: 0,
-        }
-    }
-}
-
-impl<V> IdMap<V> {
-    /// Dense slots allowed beyond four per live entry.
-    const DENSE_FLOOR: usize = 256;
-
-    fn slot(&self, id: i64) -> Option<usize> {
-        usize::try_from(id).ok().filter(|&i| i < self.dense.len())
-    }
-
-    fn get(&self, id: &i64) -> Option<&V> {
-        match self.slot(*id) {
-            Some(i) => self.dense[i].as_ref(),
-            None => self.sparse.get(id),
-        }
-    }
-
-    fn get_mut(&mut self, id: &i64) -> Option<&mut V> {
-        match self.slot(*id) {
-            Some(i) => self.dense[i].as_mut(),
-            None => self.sparse.get_mut(id),
-        }
-    }
-
-    fn contains_key(&self, id: &i64) -> bool {
-        self.get(id).is_some()
-    }
-
-    /// Makes the dense part cover `id` if that keeps it within its bound.
-    fn grow_for(&mut self, id: i64) {
-        let Ok(i) = usize::try_from(id) else { return };
-        let bound = Self::DENSE_FLOOR.saturating_add(self.len.saturating_mul(4));
-        if i < self.dense.len() || i >= bound {
-            return;
-        }
-        let new_len = (i + 1).next_power_of_two().min(bound);
-        self.dense.resize_with(new_len, || None);
-        let moved: Vec<i64> = self
-            .sparse
-            .keys()
-            .copied()
-            .filter(|&k| self.slot(k).is_some())
-            .collect();
-        for k in moved {
-            let v = self.sparse.remove(&k);
-            self.dense[k as usize] = v;
-        }
-    }
-
-    fn insert(&mut self, id: i64, v: V) -> Option<V> {
-        self.grow_for(id);
-        let old = match self.slot(id) {
-            Some(i) => self.dense[i].replace(v),
-            None => self.sparse.insert(id, v),
-        };
-        if old.is_none() {
-            self.len += 1;
-        }
-        old
-    }
-
-    fn remove(&mut self, id: &i64) -> Option<V> {
-        let old = match self.slot(*id) {
-            Some(i) => self.dense[i].take(),
-            None => self.sparse.remove(id),
-        };
-        if old.is_some() {
-            self.len -= 1;
-        }
-        old
-    }
-
-    /// The entry of `id`, inserted as `v` if missing.
-    fn get_or_insert(&mut self, id: i64, v: V) -> &mut V {
-        if !self.contains_key(&id) {
-            self.insert(id, v);
-        }
-        match self.slot(id) {
-            Some(i) => self.dense[i].as_mut().expect("just inserted"),
-            None => self.sparse.get_mut(&id).expect("just inserted"),
-        }
-    }
-
-    /// Every entry, in no particular order.
-    fn iter(&self) -> impl Iterator<Item = (i64, &V)> {
-        let dense = self
-            .dense
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.as_ref().map(|v| (i as i64, v)));
-        dense.chain(self.sparse.iter().map(|(k, v)| (*k, v)))
-    }
 }
 
 /// The ordering state machine (Go's `ordering`).
@@ -1623,11 +1509,18 @@ pub struct EventReader<R> {
     generations: GenerationReader<R>,
     profile: Toolchain,
     ordering: Ordering,
-    frontier: Vec<Cursor>,
+    /// The generation's threads, each with its next event; indexed by [`Slot::cursor`].
+    cursors: Vec<Cursor>,
+    /// Go's frontier: a min-heap by time of the cursors that have events left. Its entries
+    /// are small copies of each cursor's next time, so sifting never moves a cursor.
+    frontier: Vec<Slot>,
     cpu_samples: VecDeque<CpuSample>,
     table: Option<Rc<EvTable>>,
     /// The current generation's event bytes, read by the cursors.
     arena: Vec<u8>,
+    /// The current generation's stack and string ids, for [`finish`].
+    stack_ids: IdSet,
+    string_ids: IdSet,
     generation_number: u64,
     last_ts: i64,
     syncs: u64,
@@ -1659,10 +1552,13 @@ impl<R: Read> EventReader<R> {
                 initial_gen: 0,
                 queue: VecDeque::new(),
             },
+            cursors: Vec::new(),
             frontier: Vec::new(),
             cpu_samples: VecDeque::new(),
             table: None,
             arena: Vec::new(),
+            stack_ids: IdSet::default(),
+            string_ids: IdSet::default(),
             generation_number: 0,
             last_ts: 0,
             syncs: 0,
@@ -1705,9 +1601,12 @@ impl<R: Read> EventReader<R> {
         let batches = std::mem::take(&mut g.batches);
         self.arena = g.take_arena();
         self.cpu_samples = std::mem::take(&mut g.cpu_samples).into();
+        self.stack_ids = IdSet::new(g.stacks.keys().copied(), g.stacks.len());
+        self.string_ids = IdSet::new(g.strings.keys().copied(), g.strings.len());
         let table = Rc::new(EvTable::new(g, version));
         self.table = Some(table.clone());
         self.frontier.clear();
+        self.cursors.clear();
         for (m, list) in batches {
             let mut c = Cursor {
                 m: m as i64,
@@ -1721,7 +1620,11 @@ impl<R: Read> EventReader<R> {
                 read_in_batch: 0,
             };
             if c.next_event(&table, &self.arena, &self.wire)? {
-                self.frontier.push(c);
+                self.frontier.push(Slot {
+                    time: c.ev.time,
+                    cursor: self.cursors.len(),
+                });
+                self.cursors.push(c);
                 let last = self.frontier.len() - 1;
                 sift_up(&mut self.frontier, last);
             }
@@ -1735,10 +1638,11 @@ impl<R: Read> EventReader<R> {
         Ok(Some(self.sync(Some(table), time)))
     }
 
-    /// Tries to order the next event of cursor `i`; moves the cursor on when it succeeds.
+    /// Tries to order the next event of the cursor at frontier position `i`; moves the
+    /// cursor on when it succeeds.
     fn try_advance(&mut self, i: usize) -> Result<bool> {
         let table = self.table.as_ref().expect("a generation is installed");
-        let c = &mut self.frontier[i];
+        let c = &mut self.cursors[self.frontier[i].cursor];
         let (m, gen) = (c.m, self.generation_number);
         let mut ev = c.ev;
         let located = |e: Error, c: &Cursor| {
@@ -1752,13 +1656,13 @@ impl<R: Read> EventReader<R> {
         let ok = self
             .ordering
             .advance(&mut ev, table, m, gen)
-            .map_err(|e| located(e, &self.frontier[i]))?;
-        let c = &mut self.frontier[i];
+            .map_err(|e| located(e, c))?;
         c.ev = ev;
         if !ok {
             return Ok(false);
         }
         if c.next_event(table, &self.arena, &self.wire)? {
+            self.frontier[i].time = c.ev.time;
             heap_update(&mut self.frontier, i);
         } else {
             heap_remove(&mut self.frontier, i);
@@ -1850,7 +1754,7 @@ impl<R: Read> EventReader<R> {
     /// Queues a CPU sample or the next ordered event of the current generation.
     fn advance_frontier(&mut self) -> Result<bool> {
         if let Some(sample) = self.cpu_samples.front() {
-            if self.frontier.is_empty() || sample.time < self.frontier[0].ev.time {
+            if self.frontier.is_empty() || sample.time < self.frontier[0].time {
                 let s = self.cpu_samples.pop_front().expect("checked");
                 let mut args = [0u64; MAX_ARGS];
                 args[0] = s.stack;
@@ -1914,7 +1818,7 @@ impl<R: Read> EventReader<R> {
 
     fn dump_frontier(&self) -> String {
         let mut s = String::new();
-        for c in &self.frontier {
+        for c in self.frontier.iter().map(|slot| &self.cursors[slot.cursor]) {
             let sp = spec(c.ev.ty);
             s += &format!("M {} [{} time={}", c.m, sp.name, c.ev.time);
             for (i, arg) in sp.args.iter().skip(1).enumerate() {
@@ -1927,23 +1831,32 @@ impl<R: Read> EventReader<R> {
 }
 
 /// Go's checks on every event handed out: ids must exist in the tables; times must
-/// increase (an earlier or equal time becomes the last time plus 1).
-fn finish(e: &mut Event, last_ts: &mut i64) -> Result<()> {
+/// increase (an earlier or equal time becomes the last time plus 1). `stack_ids` and
+/// `string_ids` answer for the current generation's tables, which every event but the
+/// final Sync refers to.
+#[inline(always)]
+fn finish(e: &mut Event, last_ts: &mut i64, stack_ids: &IdSet, string_ids: &IdSet) -> Result<()> {
     if e.ty != EV_SYNC {
         if let Some(table) = &e.table {
             let s = spec(e.ty);
             for &i in s.stack_args {
                 let id = e.args[i - 1];
-                if id != 0 && !table.generation.stacks.contains_key(&id) {
-                    let msg = format!("found invalid stack ID {id} for event {}", s.name);
-                    return Err(order_err(OrderClass::TableId, msg));
+                let known = id == 0
+                    || stack_ids
+                        .covers(id)
+                        .unwrap_or_else(|| table.generation.stacks.contains_key(&id));
+                if !known {
+                    return Err(unknown_id_error("stack", id, s.name));
                 }
             }
             for &i in s.string_args {
                 let id = e.args[i - 1];
-                if table.string(id).is_none() {
-                    let msg = format!("found invalid string ID {id} for event {}", s.name);
-                    return Err(order_err(OrderClass::TableId, msg));
+                let known = id == 0
+                    || string_ids
+                        .covers(id)
+                        .unwrap_or_else(|| table.string(id).is_some());
+                if !known {
+                    return Err(unknown_id_error("string", id, s.name));
                 }
             }
         }
@@ -1953,6 +1866,13 @@ fn finish(e: &mut Event, last_ts: &mut i64) -> Result<()> {
     }
     *last_ts = e.time;
     Ok(())
+}
+
+/// Go's error for an event naming a stack or string its generation lacks.
+#[cold]
+fn unknown_id_error(table: &str, id: u64, event: &str) -> Error {
+    let msg = format!("found invalid {table} ID {id} for event {event}");
+    order_err(OrderClass::TableId, msg)
 }
 
 impl<R: Read> Iterator for EventReader<R> {
@@ -1965,7 +1885,10 @@ impl<R: Read> Iterator for EventReader<R> {
         let result = self
             .fill()
             .and_then(|more| match self.ordering.queue.front_mut() {
-                Some(front) if more => finish(front, &mut self.last_ts).map(|()| true),
+                Some(front) if more => {
+                    finish(front, &mut self.last_ts, &self.stack_ids, &self.string_ids)
+                        .map(|()| true)
+                }
                 _ => Ok(false),
             });
         match result {
@@ -1983,25 +1906,32 @@ impl<R: Read> Iterator for EventReader<R> {
     }
 }
 
-fn sift_up(heap: &mut [Cursor], mut i: usize) -> usize {
-    while i > 0 && heap[(i - 1) / 2].ev.time > heap[i].ev.time {
+/// A frontier entry: a cursor and the time of its next event.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    time: i64,
+    cursor: usize,
+}
+
+fn sift_up(heap: &mut [Slot], mut i: usize) -> usize {
+    while i > 0 && heap[(i - 1) / 2].time > heap[i].time {
         heap.swap((i - 1) / 2, i);
         i = (i - 1) / 2;
     }
     i
 }
 
-fn sift_down(heap: &mut [Cursor], mut i: usize) {
+fn sift_down(heap: &mut [Slot], mut i: usize) {
     loop {
         let mut m = i;
         let mut min_t = if i < heap.len() {
-            heap[i].ev.time
+            heap[i].time
         } else {
             i64::MAX
         };
         for child in [2 * i + 1, 2 * i + 2] {
-            if child < heap.len() && heap[child].ev.time < min_t {
-                min_t = heap[child].ev.time;
+            if child < heap.len() && heap[child].time < min_t {
+                min_t = heap[child].time;
                 m = child;
             }
         }
@@ -2013,14 +1943,14 @@ fn sift_down(heap: &mut [Cursor], mut i: usize) {
     }
 }
 
-fn heap_update(heap: &mut [Cursor], i: usize) {
+fn heap_update(heap: &mut [Slot], i: usize) {
     if sift_up(heap, i) != i {
         return;
     }
     sift_down(heap, i);
 }
 
-fn heap_remove(heap: &mut Vec<Cursor>, mut i: usize) {
+fn heap_remove(heap: &mut Vec<Slot>, mut i: usize) {
     while i > 0 {
         heap.swap((i - 1) / 2, i);
         i = (i - 1) / 2;
@@ -2033,8 +1963,8 @@ fn heap_remove(heap: &mut Vec<Cursor>, mut i: usize) {
 
 /// Go's `slices.SortFunc` by time (its pdqsort, reproduced in [`crate::gosort`]), so that
 /// cursors with equal times end up where Go puts them.
-fn go_sort_by_time(v: &mut [Cursor]) {
-    crate::gosort::sort_by_key(v, |c| c.ev.time);
+fn go_sort_by_time(v: &mut [Slot]) {
+    crate::gosort::sort_by_key(v, |c| c.time);
 }
 
 #[cfg(test)]

@@ -1,0 +1,276 @@
+//! A map from goroutine, proc or thread ids to their ordering state, built for the
+//! orderer's hot path: a lookup per event, most of them for the same few ids.
+
+use std::cell::Cell;
+
+use rustc_hash::FxHashMap as HashMap;
+
+/// Slots of the direct-mapped cache in front of the sparse part.
+const CACHE_SLOTS: usize = 64;
+
+/// Small ids index a vector (real traces number procs and long-lived goroutines densely
+/// from 0 or 1); other ids (thread ids, the ever-growing ids of short-lived goroutines) live
+/// in a slab found through a hash index, with a small direct-mapped cache of recent ids in
+/// front so that repeated lookups skip hashing. The vector only grows to a few times the
+/// number of live entries, so a huge id cannot make it large.
+#[derive(Debug)]
+pub(crate) struct IdMap<V> {
+    /// Entry `i` holds id `i`; every id below `dense.len()` lives here.
+    dense: Vec<Option<V>>,
+    /// Ids outside `0..dense.len()`, parallel to `sparse_values`.
+    sparse_ids: Vec<i64>,
+    sparse_values: Vec<V>,
+    /// Slab slot of every sparse id.
+    index: HashMap<i64, u32>,
+    /// `(id, slot)` of recently used sparse ids, at `id % CACHE_SLOTS`. An entry is only
+    /// trusted if the slab still holds `id` at `slot`, so removals need not touch it.
+    cache: [Cell<(i64, u32)>; CACHE_SLOTS],
+    /// Live entries in both parts.
+    len: usize,
+}
+
+impl<V> Default for IdMap<V> {
+    fn default() -> Self {
+        IdMap {
+            dense: Vec::new(),
+            sparse_ids: Vec::new(),
+            sparse_values: Vec::new(),
+            index: HashMap::default(),
+            cache: std::array::from_fn(|_| Cell::new((0, u32::MAX))),
+            len: 0,
+        }
+    }
+}
+
+impl<V> IdMap<V> {
+    /// Dense slots allowed beyond four per live entry.
+    const DENSE_FLOOR: usize = 256;
+
+    fn dense_slot(&self, id: i64) -> Option<usize> {
+        usize::try_from(id).ok().filter(|&i| i < self.dense.len())
+    }
+
+    fn cache_cell(&self, id: i64) -> &Cell<(i64, u32)> {
+        &self.cache[(id as u64 % CACHE_SLOTS as u64) as usize]
+    }
+
+    /// The slab slot of sparse id `id`.
+    fn sparse_slot(&self, id: i64) -> Option<usize> {
+        let cell = self.cache_cell(id);
+        let (cached_id, slot) = cell.get();
+        if cached_id == id && self.sparse_ids.get(slot as usize) == Some(&id) {
+            return Some(slot as usize);
+        }
+        let slot = *self.index.get(&id)?;
+        cell.set((id, slot));
+        Some(slot as usize)
+    }
+
+    /// The entry of `id`.
+    pub(crate) fn get(&self, id: &i64) -> Option<&V> {
+        match self.dense_slot(*id) {
+            Some(i) => self.dense[i].as_ref(),
+            None => self.sparse_slot(*id).map(|s| &self.sparse_values[s]),
+        }
+    }
+
+    /// The entry of `id`, mutably.
+    pub(crate) fn get_mut(&mut self, id: &i64) -> Option<&mut V> {
+        match self.dense_slot(*id) {
+            Some(i) => self.dense[i].as_mut(),
+            None => match self.sparse_slot(*id) {
+                Some(s) => Some(&mut self.sparse_values[s]),
+                None => None,
+            },
+        }
+    }
+
+    /// Whether `id` has an entry.
+    pub(crate) fn contains_key(&self, id: &i64) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Takes sparse id `id` out of the slab.
+    fn sparse_remove(&mut self, id: i64) -> Option<V> {
+        let slot = self.index.remove(&id)? as usize;
+        let last = self.sparse_ids.len() - 1;
+        if slot != last {
+            let moved = self.sparse_ids[last];
+            self.index.insert(moved, slot as u32);
+        }
+        self.sparse_ids.swap_remove(slot);
+        Some(self.sparse_values.swap_remove(slot))
+    }
+
+    /// Makes the dense part cover `id` if that keeps it within its bound.
+    fn grow_for(&mut self, id: i64) {
+        let Ok(i) = usize::try_from(id) else { return };
+        let bound = Self::DENSE_FLOOR.saturating_add(self.len.saturating_mul(4));
+        if i < self.dense.len() || i >= bound {
+            return;
+        }
+        let new_len = (i + 1).next_power_of_two().min(bound);
+        self.dense.resize_with(new_len, || None);
+        let moved: Vec<i64> = self
+            .sparse_ids
+            .iter()
+            .copied()
+            .filter(|&k| self.dense_slot(k).is_some())
+            .collect();
+        for k in moved {
+            let v = self.sparse_remove(k);
+            self.dense[k as usize] = v;
+        }
+    }
+
+    /// Sets the entry of `id`; returns the one it replaces.
+    pub(crate) fn insert(&mut self, id: i64, v: V) -> Option<V> {
+        self.grow_for(id);
+        let old = match self.dense_slot(id) {
+            Some(i) => self.dense[i].replace(v),
+            None => match self.sparse_slot(id) {
+                Some(s) => Some(std::mem::replace(&mut self.sparse_values[s], v)),
+                None => {
+                    let slot = self.sparse_ids.len() as u32;
+                    self.sparse_ids.push(id);
+                    self.sparse_values.push(v);
+                    self.index.insert(id, slot);
+                    self.cache_cell(id).set((id, slot));
+                    None
+                }
+            },
+        };
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+
+    /// Removes the entry of `id`.
+    pub(crate) fn remove(&mut self, id: &i64) -> Option<V> {
+        let old = match self.dense_slot(*id) {
+            Some(i) => self.dense[i].take(),
+            None => self.sparse_remove(*id),
+        };
+        if old.is_some() {
+            self.len -= 1;
+        }
+        old
+    }
+
+    /// The entry of `id`, inserted as `v` if missing.
+    pub(crate) fn get_or_insert(&mut self, id: i64, v: V) -> &mut V {
+        // One lookup when the entry exists (the common case: a thread's state, once per
+        // event).
+        let found = match self.dense_slot(id) {
+            Some(i) => self.dense[i].is_some(),
+            None => self.sparse_slot(id).is_some(),
+        };
+        if !found {
+            self.insert(id, v);
+        }
+        match self.dense_slot(id) {
+            Some(i) => self.dense[i].as_mut().expect("present"),
+            None => {
+                let slot = self.sparse_slot(id).expect("present");
+                &mut self.sparse_values[slot]
+            }
+        }
+    }
+
+    /// Every entry, in no particular order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (i64, &V)> {
+        let dense = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_ref().map(|v| (i as i64, v)));
+        dense.chain(self.sparse_ids.iter().copied().zip(&self.sparse_values))
+    }
+}
+
+/// Which ids of a generation table exist, for the check of every handed-out event's stack
+/// and string ids: ids up to a few times the table's size (the runtime numbers them from
+/// 1) are answered by a bit vector, the rest by the table itself.
+#[derive(Debug, Default)]
+pub(crate) struct IdSet {
+    bits: Vec<u64>,
+}
+
+impl IdSet {
+    /// The set of `ids`, a table of `len` entries.
+    pub(crate) fn new(ids: impl Iterator<Item = u64>, len: usize) -> IdSet {
+        let bound = len.saturating_mul(4).saturating_add(64) as u64;
+        let mut bits = Vec::new();
+        for id in ids.filter(|&id| id < bound) {
+            let word = (id / 64) as usize;
+            if word >= bits.len() {
+                bits.resize(word + 1, 0);
+            }
+            bits[word] |= 1 << (id % 64);
+        }
+        IdSet { bits }
+    }
+
+    /// `Some(present)` when the bit vector covers `id`; `None`: ask the table.
+    pub(crate) fn covers(&self, id: u64) -> Option<bool> {
+        let word = self.bits.get((id / 64) as usize)?;
+        Some(word & (1 << (id % 64)) != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Random inserts, removals and lookups over small, large and negative ids agree with
+    /// an ordinary map at every step.
+    #[test]
+    fn agrees_with_a_plain_map() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut map = IdMap::default();
+        let mut model = BTreeMap::new();
+        for step in 0..200_000u64 {
+            let r = next();
+            let id = match r % 4 {
+                0 => (r >> 8) as i64 % 300,
+                1 => 100_000 + (r >> 8) as i64 % 200,
+                2 => (r >> 8) as i64 % 5_000,
+                _ => -((r >> 8) as i64 % 3) - 1,
+            };
+            match (r >> 40) % 5 {
+                0 | 1 => assert_eq!(map.insert(id, step), model.insert(id, step)),
+                2 => assert_eq!(map.remove(&id), model.remove(&id)),
+                3 => {
+                    *map.get_or_insert(id, step) += 1;
+                    *model.entry(id).or_insert(step) += 1;
+                }
+                _ => assert_eq!(map.get(&id), model.get(&id)),
+            }
+            assert_eq!(map.len, model.len());
+        }
+        let mut all: Vec<(i64, u64)> = map.iter().map(|(k, v)| (k, *v)).collect();
+        all.sort();
+        assert_eq!(all, model.into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn id_set_answers_for_small_ids_and_defers_large_ones() {
+        let ids = [1u64, 2, 3, 70, 1_000_000];
+        let set = IdSet::new(ids.iter().copied(), ids.len());
+        assert_eq!(set.covers(2), Some(true));
+        assert_eq!(set.covers(4), Some(false));
+        assert_eq!(set.covers(70), Some(true));
+        assert_eq!(set.covers(0), Some(false));
+        // Beyond the bit vector: the caller asks the table.
+        assert_eq!(set.covers(1_000_000), None);
+        assert_eq!(IdSet::default().covers(1), None);
+    }
+}

@@ -337,6 +337,9 @@ pub struct ErrorDetail {
     pub kind: ErrorKind,
     /// Where it was detected.
     pub location: Location,
+    /// Errors Go may report here instead, in its own words: where it walks a table in
+    /// (random) map order, another bad entry can come first. Usually empty.
+    pub go_may_report_instead: Vec<ErrorKind>,
 }
 
 /// A rejected input: what was wrong and where. Boxed, so that results on the decode paths
@@ -364,7 +367,11 @@ impl Error {
             offset,
             ..Location::default()
         };
-        Error(Box::new(ErrorDetail { kind, location }))
+        Error(Box::new(ErrorDetail {
+            kind,
+            location,
+            go_may_report_instead: Vec::new(),
+        }))
     }
 
     /// An error on a line of text that starts at `offset`.
@@ -374,7 +381,11 @@ impl Error {
             line: Some(line),
             ..Location::default()
         };
-        Error(Box::new(ErrorDetail { kind, location }))
+        Error(Box::new(ErrorDetail {
+            kind,
+            location,
+            go_may_report_instead: Vec::new(),
+        }))
     }
 
     /// The same error, with the event index filled in.

@@ -578,7 +578,11 @@ impl<R: Read> GenerationReader<R> {
         {
             return Err(at(ErrorKind::NoClockSnapshot));
         }
-        validate_stack_strings(&g, self.profile).map_err(at)?;
+        validate_stack_strings(&g, self.profile).map_err(|(kind, others)| {
+            let mut e = at(kind);
+            e.go_may_report_instead = others;
+            e
+        })?;
         let ns_per_tick = g.ns_per_tick;
         for s in &mut g.cpu_samples {
             // `time` held the raw tick count until now.
@@ -876,47 +880,76 @@ fn add_sync(
     Ok(())
 }
 
-/// Every frame of every stack must name strings of its generation. Go walks its tables in
-/// map order, so with several bad stacks it may name another one first; we name the
-/// lowest stack id.
+/// Every frame of every stack must name strings of its generation. Go walks the stack
+/// table in id order when its table turns dense ([`go_table_is_dense`]) and in random map
+/// order otherwise; we report the lowest bad stack id, and in the second case list every
+/// other bad stack's error as one Go may report instead.
 fn validate_stack_strings(
     g: &Generation,
     profile: Toolchain,
+) -> std::result::Result<(), (ErrorKind, Vec<ErrorKind>)> {
+    let mut ids: Vec<u64> = g.stacks.keys().copied().collect();
+    ids.sort_unstable();
+    let mut failures = ids
+        .iter()
+        .filter_map(|&stack| first_bad_frame(g, stack, profile).err());
+    let Some(first) = failures.next() else {
+        return Ok(());
+    };
+    let others = if go_table_is_dense(&ids) {
+        Vec::new()
+    } else {
+        failures.collect()
+    };
+    Err((first, others))
+}
+
+/// The first frame of `stack` that names a missing PC or string, as Go checks them.
+fn first_bad_frame(
+    g: &Generation,
+    stack: u64,
+    profile: Toolchain,
 ) -> std::result::Result<(), ErrorKind> {
-    let mut ids: Vec<&u64> = g.stacks.keys().collect();
-    ids.sort();
     let known = |id: u64| id == 0 || g.strings.contains_key(&id);
-    for &stack in ids {
-        for frame in &g.stacks[&stack] {
-            // Go 1.23+ looks frames up by PC, so the first frame seen for a PC is checked.
-            let frame = if profile == Toolchain::Go1_22 {
-                *frame
-            } else {
-                match g.frames_by_pc.get(&frame.pc) {
-                    Some(f) => *f,
-                    None => {
-                        return Err(ErrorKind::UnknownPc {
-                            pc: frame.pc,
-                            stack,
-                        })
-                    }
+    for frame in &g.stacks[&stack] {
+        // Go 1.23+ looks frames up by PC, so the first frame seen for a PC is checked.
+        let frame = if profile == Toolchain::Go1_22 {
+            *frame
+        } else {
+            match g.frames_by_pc.get(&frame.pc) {
+                Some(f) => *f,
+                None => {
+                    return Err(ErrorKind::UnknownPc {
+                        pc: frame.pc,
+                        stack,
+                    })
                 }
-            };
-            if !known(frame.func) {
-                return Err(ErrorKind::InvalidFrameString {
-                    which: "func",
-                    id: frame.func,
-                    stack,
-                });
             }
-            if !known(frame.file) {
-                return Err(ErrorKind::InvalidFrameString {
-                    which: "file",
-                    id: frame.file,
-                    stack,
-                });
-            }
+        };
+        if !known(frame.func) {
+            return Err(ErrorKind::InvalidFrameString {
+                which: "func",
+                id: frame.func,
+                stack,
+            });
+        }
+        if !known(frame.file) {
+            return Err(ErrorKind::InvalidFrameString {
+                which: "file",
+                id: frame.file,
+                stack,
+            });
         }
     }
     Ok(())
+}
+
+/// Whether Go's `dataTable.compactify` turns a table with these ids (sorted, unique) into
+/// its dense form: ids from near 0 with at most about twice as many slots as entries.
+fn go_table_is_dense(sorted_ids: &[u64]) -> bool {
+    let (Some(&min), Some(&max)) = (sorted_ids.first(), sorted_ids.last()) else {
+        return true;
+    };
+    let len = sorted_ids.len() as u64;
+    max < i64::MAX as u64 && max - min <= 2 * len && min <= len
 }

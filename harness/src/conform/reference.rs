@@ -22,6 +22,20 @@ pub struct ReferenceResult {
     /// When rejected: the text a Go release of the profile prints (`panic: …` for a Go
     /// crash).
     pub message: String,
+    /// Other texts that release may print for the same trace (it walks some tables in
+    /// random map order); usually empty.
+    pub messages_instead: Vec<String>,
+}
+
+impl ReferenceResult {
+    /// A regular expression that matches every message Go may print for this trace.
+    pub fn message_pattern(&self) -> String {
+        std::iter::once(&self.message)
+            .chain(&self.messages_instead)
+            .map(|m| regex::escape(m))
+            .collect::<Vec<_>>()
+            .join("|")
+    }
 }
 
 /// Go's stderr text for an error of `kind` under `profile`, for the trace `bytes`.
@@ -80,12 +94,14 @@ pub fn run_guarded(
 pub fn run(bytes: &[u8], profile: Toolchain, strict: bool, dialect: Dialect) -> ReferenceResult {
     let jsonl = dialect == Dialect::Jsonl;
     let mut events = Vec::new();
-    let reject = |events: Vec<u8>, kind: ErrorKind| ReferenceResult {
+    let reject_with = |events: Vec<u8>, kind: ErrorKind, instead: &[ErrorKind]| ReferenceResult {
         accepted: false,
         message: message(&kind, profile, bytes),
+        messages_instead: instead.iter().map(|k| message(k, profile, bytes)).collect(),
         events,
         error: Some(kind),
     };
+    let reject = |events: Vec<u8>, kind: ErrorKind| reject_with(events, kind, &[]);
     if strict {
         // Only an event of another version is strict mode's own error; anything else the
         // ordinary reader reports below, in its own words.
@@ -97,7 +113,7 @@ pub fn run(bytes: &[u8], profile: Toolchain, strict: bool, dialect: Dialect) -> 
     }
     let reader = match EventReader::new(bytes, profile) {
         Ok(reader) => reader,
-        Err(e) => return reject(events, e.kind.clone()),
+        Err(e) => return reject_with(events, e.kind.clone(), &e.go_may_report_instead),
     };
     if jsonl {
         events = crate::jsonl::header(reader.version(), profile).into_bytes();
@@ -107,7 +123,7 @@ pub fn run(bytes: &[u8], profile: Toolchain, strict: bool, dialect: Dialect) -> 
     for event in reader {
         let event = match event {
             Ok(event) => event,
-            Err(e) => return reject(events, e.kind.clone()),
+            Err(e) => return reject_with(events, e.kind.clone(), &e.go_may_report_instead),
         };
         let written = if jsonl {
             line.clear();
@@ -126,5 +142,6 @@ pub fn run(bytes: &[u8], profile: Toolchain, strict: bool, dialect: Dialect) -> 
         events,
         error: None,
         message: String::new(),
+        messages_instead: Vec::new(),
     }
 }

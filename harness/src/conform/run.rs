@@ -189,7 +189,7 @@ fn expected_for(
         (Expectation::Reject(_), Expectation::Reject(_)) if declared_pattern.is_some() => {
             declared_pattern
         }
-        (Expectation::Reject(_), _) => Some(regex::escape(&reference.message)),
+        (Expectation::Reject(_), _) => Some(reference.message_pattern()),
         _ => None,
     };
     Expected {

@@ -8,15 +8,18 @@ use rustc_hash::FxHashMap as HashMap;
 /// Slots of the direct-mapped cache in front of the sparse part.
 const CACHE_SLOTS: usize = 64;
 
-/// Small ids index a vector (real traces number procs and long-lived goroutines densely
-/// from 0 or 1); other ids (thread ids, the ever-growing ids of short-lived goroutines) live
+/// Ids from the first one inserted (the base) on index a vector: real traces number procs
+/// and long-lived goroutines densely from 0 or 1, and the threads of a process get ids close
+/// together. Other ids (thread ids, the ever-growing ids of short-lived goroutines) live
 /// in a slab found through a hash index, with a small direct-mapped cache of recent ids in
 /// front so that repeated lookups skip hashing. The vector only grows to a few times the
 /// number of live entries, so a huge id cannot make it large.
 #[derive(Debug)]
 pub(crate) struct IdMap<V> {
-    /// Entry `i` holds id `i`; every id below `dense.len()` lives here.
+    /// Entry `i` holds id `base + i`; every id in `base..base + dense.len()` lives here.
     dense: Vec<Option<V>>,
+    /// The first id inserted.
+    base: Option<i64>,
     /// Ids outside `0..dense.len()`, parallel to `sparse_values`.
     sparse_ids: Vec<i64>,
     sparse_values: Vec<V>,
@@ -33,6 +36,7 @@ impl<V> Default for IdMap<V> {
     fn default() -> Self {
         IdMap {
             dense: Vec::new(),
+            base: None,
             sparse_ids: Vec::new(),
             sparse_values: Vec::new(),
             index: HashMap::default(),
@@ -47,7 +51,8 @@ impl<V> IdMap<V> {
     const DENSE_FLOOR: usize = 256;
 
     fn dense_slot(&self, id: i64) -> Option<usize> {
-        usize::try_from(id).ok().filter(|&i| i < self.dense.len())
+        let i = id.wrapping_sub(self.base?);
+        (i >= 0 && (i as u64) < self.dense.len() as u64).then_some(i as usize)
     }
 
     fn cache_cell(&self, id: i64) -> &Cell<(i64, u32)> {
@@ -104,7 +109,10 @@ impl<V> IdMap<V> {
 
     /// Makes the dense part cover `id` if that keeps it within its bound.
     fn grow_for(&mut self, id: i64) {
-        let Ok(i) = usize::try_from(id) else { return };
+        let base = *self.base.get_or_insert(id);
+        let Some(i) = id.checked_sub(base).and_then(|i| usize::try_from(i).ok()) else {
+            return;
+        };
         let bound = Self::DENSE_FLOOR.saturating_add(self.len.saturating_mul(4));
         if i < self.dense.len() || i >= bound {
             return;
@@ -119,7 +127,7 @@ impl<V> IdMap<V> {
             .collect();
         for k in moved {
             let v = self.sparse_remove(k);
-            self.dense[k as usize] = v;
+            self.dense[(k - base) as usize] = v;
         }
     }
 
@@ -162,20 +170,21 @@ impl<V> IdMap<V> {
     pub(crate) fn get_or_insert(&mut self, id: i64, v: V) -> &mut V {
         // One lookup when the entry exists (the common case: a thread's state, once per
         // event).
-        let found = match self.dense_slot(id) {
-            Some(i) => self.dense[i].is_some(),
-            None => self.sparse_slot(id).is_some(),
-        };
-        if !found {
-            self.insert(id, v);
-        }
-        match self.dense_slot(id) {
-            Some(i) => self.dense[i].as_mut().expect("present"),
-            None => {
-                let slot = self.sparse_slot(id).expect("present");
-                &mut self.sparse_values[slot]
+        if let Some(i) = self.dense_slot(id) {
+            if self.dense[i].is_none() {
+                self.dense[i] = Some(v);
+                self.len += 1;
             }
+            return self.dense[i].as_mut().expect("just filled");
         }
+        let slot = match self.sparse_slot(id) {
+            Some(slot) => slot,
+            None => {
+                self.insert(id, v);
+                return self.get_mut(&id).expect("just inserted");
+            }
+        };
+        &mut self.sparse_values[slot]
     }
 
     /// Every entry, in no particular order.
@@ -184,7 +193,7 @@ impl<V> IdMap<V> {
             .dense
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| v.as_ref().map(|v| (i as i64, v)));
+            .filter_map(|(i, v)| v.as_ref().map(|v| (self.base.unwrap_or(0) + i as i64, v)));
         dense.chain(self.sparse_ids.iter().copied().zip(&self.sparse_values))
     }
 }

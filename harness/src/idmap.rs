@@ -237,13 +237,8 @@ mod tests {
     /// an ordinary map at every step.
     #[test]
     fn agrees_with_a_plain_map() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::seeded::SplitMix64(7);
+        let mut next = move || rng.next_u64();
         let mut map = IdMap::default();
         let mut model = BTreeMap::new();
         for step in 0..200_000u64 {

@@ -361,17 +361,22 @@ impl std::ops::DerefMut for Error {
 }
 
 impl Error {
+    /// An error of `kind` at `location`.
+    fn located(kind: ErrorKind, location: Location) -> Error {
+        Error(Box::new(ErrorDetail {
+            kind,
+            location,
+            go_may_report_instead: Vec::new(),
+        }))
+    }
+
     /// An error at a byte offset.
     pub fn at(kind: ErrorKind, offset: u64) -> Error {
         let location = Location {
             offset,
             ..Location::default()
         };
-        Error(Box::new(ErrorDetail {
-            kind,
-            location,
-            go_may_report_instead: Vec::new(),
-        }))
+        Error::located(kind, location)
     }
 
     /// An error on a line of text that starts at `offset`.
@@ -381,11 +386,7 @@ impl Error {
             line: Some(line),
             ..Location::default()
         };
-        Error(Box::new(ErrorDetail {
-            kind,
-            location,
-            go_may_report_instead: Vec::new(),
-        }))
+        Error::located(kind, location)
     }
 
     /// The same error, with the event index filled in.

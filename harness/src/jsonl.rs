@@ -215,12 +215,23 @@ fn write_event_with(
     }
 }
 
-/// An object's fields, each rendered into one buffer, written out with sorted keys (the
-/// order `serde_json`'s map prints them in). Keys must be distinct.
+/// An object's fields, each rendered into one buffer as `"key":value`, written out with
+/// sorted keys (the order `serde_json`'s map prints them in). Keys must be distinct.
 #[derive(Default)]
 pub(crate) struct Fields {
     rendered: String,
-    spans: Vec<(KeyOrder, &'static str, std::ops::Range<usize>)>,
+    spans: Vec<Span>,
+}
+
+/// Where one field lies in [`Fields`]' buffer.
+struct Span {
+    order: KeyOrder,
+    key: &'static str,
+    /// Start of `"key":`.
+    start: u32,
+    /// Start of the value.
+    value: u32,
+    end: u32,
 }
 
 /// A key's first eight bytes as a big-endian number: comparing these orders keys as
@@ -236,12 +247,26 @@ fn key_order(key: &str) -> KeyOrder {
     u64::from_be_bytes(prefix)
 }
 
+/// Offsets in [`Fields`]' buffer: one object's fields stay far below 4 GiB.
+fn offset(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
 impl Fields {
     pub(crate) fn field(&mut self, key: &'static str, render: impl FnOnce(&mut String)) {
-        let start = self.rendered.len();
+        let start = offset(self.rendered.len());
+        self.rendered.push('"');
+        self.rendered.push_str(key);
+        self.rendered.push_str("\":");
+        let value = offset(self.rendered.len());
         render(&mut self.rendered);
-        self.spans
-            .push((key_order(key), key, start..self.rendered.len()));
+        self.spans.push(Span {
+            order: key_order(key),
+            key,
+            start,
+            value,
+            end: offset(self.rendered.len()),
+        });
     }
 
     pub(crate) fn number(&mut self, key: &'static str, n: impl itoa::Integer) {
@@ -267,8 +292,8 @@ impl Fields {
     fn rendered(&self, key: &str) -> Option<&str> {
         self.spans
             .iter()
-            .find(|(_, k, _)| *k == key)
-            .map(|(_, _, span)| &self.rendered[span.clone()])
+            .find(|span| span.key == key)
+            .and_then(|span| self.rendered.get(span.value as usize..span.end as usize))
     }
 
     pub(crate) fn write_object(&mut self, out: &mut String) {
@@ -285,24 +310,54 @@ impl Fields {
     /// Writes the fields sorted by key; every field after `gap` starts with a comma.
     /// Returns the offset of the gap (of the closing brace without one).
     fn write_sorted(&mut self, out: &mut String, gap: Option<&str>) -> usize {
-        self.spans.sort_unstable_by(|(a, a_key, _), (b, b_key, _)| {
-            a.cmp(b).then_with(|| a_key.cmp(b_key))
-        });
+        let before =
+            |a: &Span, b: &Span| a.order < b.order || (a.order == b.order && a.key < b.key);
+        // Objects have a handful of fields: an insertion sort of their positions moves
+        // a byte per step instead of a whole span.
+        let mut order = [0u8; 32];
+        let n = self.spans.len();
+        if n > order.len() {
+            self.spans
+                .sort_unstable_by(|a, b| a.order.cmp(&b.order).then_with(|| a.key.cmp(b.key)));
+            return self.write_in(out, gap, 0..n);
+        }
+        for i in 0..n {
+            let mut j = i;
+            while j > 0 && before(&self.spans[i], &self.spans[usize::from(order[j - 1])]) {
+                order[j] = order[j - 1];
+                j -= 1;
+            }
+            order[j] = i as u8;
+        }
+        self.write_in(out, gap, order[..n].iter().map(|&i| usize::from(i)))
+    }
+
+    /// Writes the fields in the order of the positions `order` yields (see
+    /// [`Fields::write_sorted`]).
+    fn write_in(
+        &self,
+        out: &mut String,
+        gap: Option<&str>,
+        order: impl Iterator<Item = usize>,
+    ) -> usize {
+        out.reserve(self.rendered.len() + self.spans.len() + 2);
         out.push('{');
         let mut at = None;
-        for (i, (_, key, span)) in self.spans.iter().enumerate() {
-            debug_assert!(gap != Some(*key), "the gap's field {key:?} is present");
-            let after_gap = gap.is_some_and(|gap| *key > gap);
+        for (i, index) in order.enumerate() {
+            let span = &self.spans[index];
+            debug_assert!(
+                gap != Some(span.key),
+                "the gap's field {:?} is present",
+                span.key
+            );
+            let after_gap = gap.is_some_and(|gap| span.key > gap);
             if after_gap && at.is_none() {
                 at = Some(out.len());
             }
             if i > 0 || after_gap {
                 out.push(',');
             }
-            out.push('"');
-            out.push_str(key);
-            out.push_str("\":");
-            out.push_str(&self.rendered[span.clone()]);
+            out.push_str(&self.rendered[span.start as usize..span.end as usize]);
         }
         let at = at.unwrap_or(out.len());
         out.push('}');
@@ -413,7 +468,17 @@ pub(crate) fn push_str(out: &mut String, bytes: &[u8]) {
 /// A JSON string of `text`, escaped exactly as `serde_json` escapes.
 pub(crate) fn push_text(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(text.len() + 2);
     out.push('"');
+    // Most strings need no escape: one branch-free pass finds out.
+    let needs_escape = text.bytes().fold(false, |any, b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if !needs_escape {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut plain = 0;
     for (i, byte) in text.bytes().enumerate() {
         let escape = match byte {
@@ -594,8 +659,9 @@ pub fn neutral_listing(trace: &[u8], profile: Toolchain) -> crate::Result<String
         let status_of_waiting = fields.rendered("kind") == Some("\"StateTransition\"")
             && event.ctx.m == -1
             && fields.rendered("to") == Some("\"Waiting\"");
-        fields.spans.retain(|(_, key, _)| {
-            *key != "clock" && !(status_of_waiting && matches!(*key, "stack" | "transition_stack"))
+        fields.spans.retain(|span| {
+            span.key != "clock"
+                && !(status_of_waiting && matches!(span.key, "stack" | "transition_stack"))
         });
         fields.write_object(&mut out);
         out.push('\n');

@@ -208,21 +208,18 @@ pub fn generated_trace_is_valid_for(config: &crate::gen::Config, seed: u64) -> R
     }
     let listing = crate::jsonl::listing(&bytes, Toolchain::Go1_27)
         .map_err(|e| format!("{config:?} seed {seed}: {e}"))?;
-    if let Some((i, (ours, oracle))) = listing
-        .lines()
-        .zip(generated.listing.lines())
-        .enumerate()
-        .find(|(_, (a, b))| a != b)
-    {
+    if listing != generated.listing {
+        let (ours, oracle) = (listing.lines(), generated.listing.lines());
+        let Some((i, (ours, oracle))) = ours.zip(oracle).enumerate().find(|(_, (a, b))| a != b)
+        else {
+            return Err(format!(
+                "{config:?} seed {seed}: {} listing lines, the oracle has {}",
+                listing.lines().count(),
+                generated.listing.lines().count()
+            ));
+        };
         return Err(format!(
             "{config:?} seed {seed}: listing line {i} is {ours}, the oracle says {oracle}"
-        ));
-    }
-    if listing.lines().count() != generated.listing.lines().count() {
-        return Err(format!(
-            "{config:?} seed {seed}: {} listing lines, the oracle has {}",
-            listing.lines().count(),
-            generated.listing.lines().count()
         ));
     }
     for profile in [Toolchain::writer_of(config.version), Toolchain::Go1_27] {

@@ -258,15 +258,16 @@ impl<'a> Arbitrary<'a> for Config {
 }
 
 impl Config {
-    /// This config at the size fuzz targets use: a quarter of the steps, and a long
-    /// generation at most a few hundred steps. Each execution then takes well under a
-    /// millisecond, so libFuzzer tries many more shapes; the thousand-switch chains stay
-    /// with the generator's own tests.
+    /// This config at the size fuzz targets use: an eighth of the steps, and a long
+    /// generation at most 120 steps. Checking a generated trace (generation, oracle,
+    /// listing, validation) costs a few microseconds per event, so small traces keep
+    /// each execution near a tenth of a millisecond and libFuzzer tries many more
+    /// shapes; the thousand-switch chains stay with the generator's own tests.
     pub fn scaled_for_fuzzing(mut self) -> Config {
         self.steps_per_generation = if self.steps_per_generation >= 1_000 {
-            100 + self.steps_per_generation % 200
+            40 + self.steps_per_generation % 80
         } else {
-            self.steps_per_generation / 4
+            self.steps_per_generation / 8
         };
         self
     }

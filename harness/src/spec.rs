@@ -395,7 +395,7 @@ const GO122_CPU_SAMPLE_ARGS: &[&str] = &["time", "p", "g", "m", "stack"];
 
 /// The event table as one Go toolchain's `raw` package sees it for one trace version:
 /// which type bytes exist and what their arguments are called.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WireTable {
     len: usize,
     go122_names: bool,

@@ -299,6 +299,9 @@ fn io_error(e: std::io::Error, offset: u64) -> Error {
     Error::at(ErrorKind::Io(e.to_string()), offset)
 }
 
+/// Bytes of the buffer between the underlying reader and the record scanner.
+const READ_BUFFER: usize = 8 << 10;
+
 impl<R: Read> GenerationReader<R> {
     /// Gives back a generation's arena (see [`Generation::take_arena`]) once its events are
     /// out, for the next generation to fill.
@@ -320,7 +323,10 @@ impl<R: Read> GenerationReader<R> {
             inner: reader,
             first: true,
         };
-        let mut reader = BufReader::with_capacity(64 << 10, reader);
+        // It serves the small reads of record headers (large batch bodies go past it).
+        // Its first fill zeroes it: at 64 KiB that was a large part of reading a small
+        // trace, as every fuzz input is.
+        let mut reader = BufReader::with_capacity(READ_BUFFER, reader);
         // The header is at most a few dozen bytes even with Go's lenient spacing.
         let peek = reader.fill_buf().map_err(|e| io_error(e, 0))?.to_vec();
         let (version, header_len) = read_header(&peek, profile)?;

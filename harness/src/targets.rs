@@ -193,27 +193,51 @@ pub mod incremental_parse {
         }
     }
 
-    /// Every event's listing line, then the error (kind and location), if any.
-    fn outcome<R: Read>(reader: R, profile: Toolchain) -> Vec<Vec<u8>> {
-        let events = match crate::order::EventReader::new(reader, profile) {
-            Ok(events) => events,
-            Err(e) => return vec![format!("{:?} at {:?}", e.kind, e.location).into_bytes()],
-        };
-        let mut lines = Vec::new();
-        for event in events {
-            match event {
-                Ok(event) => {
-                    let mut line = Vec::new();
-                    crate::dump::write_event(&mut line, &event, profile);
-                    lines.push(line);
-                }
-                Err(e) => {
-                    lines.push(format!("{:?} at {:?}", e.kind, e.location).into_bytes());
-                    break;
-                }
+    /// A reader's outcome one line at a time: each event's listing line, then the error
+    /// (kind and location) that ends the reading, if any.
+    struct Lines<R: Read> {
+        events: Option<crate::order::EventReader<R>>,
+        error: Option<crate::Error>,
+        profile: Toolchain,
+    }
+
+    impl<R: Read> Lines<R> {
+        fn new(reader: R, profile: Toolchain) -> Lines<R> {
+            let (events, error) = match crate::order::EventReader::new(reader, profile) {
+                Ok(events) => (Some(events), None),
+                Err(e) => (None, Some(e)),
+            };
+            Lines {
+                events,
+                error,
+                profile,
             }
         }
-        lines
+
+        /// Writes the next line into `line` (cleared first, so one buffer serves every
+        /// line); false once nothing is left.
+        fn next_into(&mut self, line: &mut Vec<u8>) -> bool {
+            use std::io::Write;
+            line.clear();
+            if self.error.is_none() {
+                match self.events.as_mut().and_then(Iterator::next) {
+                    Some(Ok(event)) => {
+                        crate::dump::write_event(line, &event, self.profile);
+                        return true;
+                    }
+                    Some(Err(e)) => self.error = Some(e),
+                    None => {}
+                }
+                self.events = None;
+            }
+            match self.error.take() {
+                Some(e) => {
+                    let _ = write!(line, "{:?} at {:?}", e.kind, e.location);
+                    true
+                }
+                None => false,
+            }
+        }
     }
 
     /// The release, the chunk sizes, and a generated trace (maybe cut short) or raw bytes.
@@ -247,8 +271,8 @@ pub mod incremental_parse {
     /// A generated trace (maybe cut short) or raw bytes, read whole and in chunks.
     pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
         let (profile, sizes, data) = draw(u)?;
-        let whole = outcome(&data[..], profile);
-        let chunked = outcome(
+        let mut whole = Lines::new(&data[..], profile);
+        let mut chunked = Lines::new(
             Chunked {
                 data: &data,
                 sizes,
@@ -256,19 +280,74 @@ pub mod incremental_parse {
             },
             profile,
         );
-        if whole != chunked {
-            let i = whole
-                .iter()
-                .zip(&chunked)
-                .position(|(a, b)| a != b)
-                .unwrap_or(whole.len().min(chunked.len()));
-            return Err(format!(
-                "{profile}: chunked reading differs at event {i}: whole {:?}, chunked {:?}",
-                whole.get(i),
-                chunked.get(i)
-            ));
+        same_lines(profile, &mut whole, &mut chunked)
+    }
+
+    /// Reads both side by side, so that a difference stops the run where it appears.
+    fn same_lines<A: Read, B: Read>(
+        profile: Toolchain,
+        whole: &mut Lines<A>,
+        chunked: &mut Lines<B>,
+    ) -> Result<(), String> {
+        let (mut whole_line, mut chunked_line) = (Vec::new(), Vec::new());
+        for i in 0.. {
+            let whole_more = whole.next_into(&mut whole_line);
+            let chunked_more = chunked.next_into(&mut chunked_line);
+            if whole_more != chunked_more || whole_line != chunked_line {
+                let show = |more: bool, line: &[u8]| {
+                    more.then(|| String::from_utf8_lossy(line).trim_end().to_string())
+                };
+                return Err(format!(
+                    "{profile}: chunked reading differs at event {i}: whole {:?}, chunked {:?}",
+                    show(whole_more, &whole_line),
+                    show(chunked_more, &chunked_line)
+                ));
+            }
+            if !whole_more {
+                break;
+            }
         }
         Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The side-by-side comparison names the first line where two readings part:
+        /// an event that differs, one reading that ends early, an error against an event.
+        #[test]
+        fn a_difference_is_named_where_it_appears() {
+            let profile = Toolchain::Go1_27;
+            let config = crate::gen::Config::default();
+            let trace = crate::gen::generate(&config, 1);
+            let other = crate::gen::generate(&config, 2);
+            let compare = |a: &[u8], b: &[u8]| {
+                same_lines(
+                    profile,
+                    &mut Lines::new(a, profile),
+                    &mut Lines::new(b, profile),
+                )
+            };
+            assert_eq!(compare(&trace, &trace), Ok(()));
+            let events = crate::order::EventReader::new(&trace[..], profile)
+                .unwrap()
+                .count();
+            let differs = compare(&trace, &other).unwrap_err();
+            assert!(differs.contains("differs at event"), "{differs}");
+            let cut = &trace[..trace.len() - 1];
+            let early = compare(&trace, cut).unwrap_err();
+            assert!(
+                early.contains("chunked Some(\"") || early.contains("whole Some(\""),
+                "{early}"
+            );
+            let none = compare(&trace, &trace[..0]).unwrap_err();
+            assert!(
+                none.contains("at event 0") && none.contains("BadHeader"),
+                "{none}"
+            );
+            assert!(events > 10, "{events} events");
+        }
     }
 }
 

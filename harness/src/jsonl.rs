@@ -609,12 +609,27 @@ pub(crate) fn push_frames<'a>(
 /// The whole listing of `trace` under `profile` (header line first), or the first error.
 /// A Go crash inside an event ends the listing with its `go_panic` line.
 pub fn listing(trace: &[u8], profile: Toolchain) -> crate::Result<String> {
+    listing_visiting(trace, profile, |_| Ok(|_: &Event| {}))
+}
+
+/// [`listing`], handing each event to a visitor as it is read (every event the reader
+/// hands out, also those after a Go crash ends the listing), so that one reading serves
+/// the listing and another check. `visitor` makes the visitor from the trace's version.
+pub fn listing_visiting<V: FnMut(&Event)>(
+    trace: &[u8],
+    profile: Toolchain,
+    visitor: impl FnOnce(Version) -> crate::Result<V>,
+) -> crate::Result<String> {
     let reader = crate::order::EventReader::new(trace, profile)?;
+    let mut visit = visitor(reader.version())?;
     let mut out = header(reader.version(), profile);
     out.push('\n');
+    let mut listing = true;
     for event in reader {
-        if write_event(&mut out, &event?, profile).is_err() {
-            break;
+        let event = event?;
+        visit(&event);
+        if listing && write_event(&mut out, &event, profile).is_err() {
+            listing = false;
         }
     }
     Ok(out)

@@ -800,6 +800,9 @@ struct Knobs {
     /// Distinct stacks per generation (0: events carry none).
     #[arg(long, value_name = "N")]
     stacks: Option<usize>,
+    /// Rounds of a long pull loop (the long coroutine switch chains).
+    #[arg(long, value_name = "N")]
+    long_pull_rounds: Option<usize>,
 }
 
 fn parse_features(list: &str) -> Result<trace_harness::gen::Features, String> {
@@ -846,6 +849,7 @@ impl Knobs {
         set(&mut config.time, self.time);
         set(&mut config.frequency, self.frequency);
         set(&mut config.stacks, self.stacks);
+        set(&mut config.long_pull_rounds, self.long_pull_rounds);
     }
 }
 

@@ -113,6 +113,33 @@ fn listing_equals_the_oracle() {
     );
 }
 
+/// Fuzz targets' configs keep pull loops short: over long generations where the
+/// full-size config makes chains of hundreds of switches, the fuzzing-size one stays
+/// under 70 (24 to 33 rounds of two switches, plus an early stop), and still validates.
+#[test]
+fn fuzzing_size_keeps_switch_chains_short() {
+    let (mut longest_full, mut longest_scaled) = (0, 0);
+    for seed in 0..50u64 {
+        let config = Config {
+            features: trace_harness::gen::Features::ALL,
+            steps_per_generation: 1_000 + 37 * seed as usize,
+            ..Config::from_seed(Version::Go126, seed.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        };
+        longest_full = longest_full.max(generate_with_oracle(&config, seed).longest_chain);
+        let scaled = config.scaled_for_fuzzing();
+        longest_scaled = longest_scaled.max(generate_with_oracle(&scaled, seed).longest_chain);
+        assert_eq!(
+            trace_harness::properties::generated_trace_is_valid_for(&scaled, seed),
+            Ok(())
+        );
+    }
+    assert!(longest_full >= 500, "full size: {longest_full}");
+    assert!(
+        (2..70).contains(&longest_scaled),
+        "fuzzing size: {longest_scaled}"
+    );
+}
+
 /// A listing without what legitimately differs between versions.
 fn version_neutral(listing: &str) -> Vec<serde_json::Value> {
     jsonl::version_neutral(listing).unwrap()
@@ -150,7 +177,7 @@ fn go122_scenarios_render_alike_in_every_version() {
 #[test]
 fn same_seed_same_bytes() {
     for version in Version::V2 {
-        for seed in 0..50 {
+        for seed in 0..50u64 {
             assert_eq!(trace(version, seed).1, trace(version, seed).1);
         }
         assert_ne!(trace(version, 1).1, trace(version, 2).1);

@@ -72,16 +72,36 @@ pub enum Expect {
     },
 }
 
+/// Whether the catalogue's regular expression `pattern` finds `message`. Each pattern is
+/// compiled once per thread: the fuzz targets match thousands of messages against the
+/// catalogue's few dozen patterns, and compiling costs more than reading the trace.
+fn pattern_finds(pattern: &'static str, message: &str) -> bool {
+    thread_local! {
+        static COMPILED: std::cell::RefCell<
+            std::collections::HashMap<&'static str, Option<regex::Regex>>,
+        > =
+            std::cell::RefCell::default();
+    }
+    COMPILED.with(|compiled| {
+        compiled
+            .borrow_mut()
+            .entry(pattern)
+            .or_insert_with(|| regex::Regex::new(pattern).ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(message))
+    })
+}
+
 impl Expect {
     /// Whether `kind` is the expected error.
     pub fn matches(&self, kind: &ErrorKind) -> bool {
         match (self, kind) {
             (Expect::Kind(k), kind) => k == kind,
             (Expect::Ordering { class, pattern }, ErrorKind::Ordering { class: c, message }) => {
-                class == c && regex::Regex::new(pattern).is_ok_and(|re| re.is_match(message))
+                class == c && pattern_finds(pattern, message)
             }
             (Expect::Panic { pattern }, ErrorKind::GoWouldPanic(message)) => {
-                regex::Regex::new(pattern).is_ok_and(|re| re.is_match(message))
+                pattern_finds(pattern, message)
             }
             (
                 Expect::DuplicateId { table, id },

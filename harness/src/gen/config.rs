@@ -170,10 +170,18 @@ pub struct Config {
     pub frequency: u64,
     /// Distinct stacks in each generation's stack table; 0 means events carry no stacks.
     pub stacks: usize,
+    /// Rounds of a long `for next() {}` loop: now and then a pull loop switches to its
+    /// coroutine and back this many times and up to two fifths more (the runtime's long
+    /// switch chains); other pull loops take 1 to 6 rounds.
+    pub long_pull_rounds: usize,
 }
 
 /// Default scheduling steps per generation.
 pub const DEFAULT_STEPS: usize = 64;
+/// Default rounds of a long pull loop: 500 to 699, so a few make a thousand-switch chain.
+pub const DEFAULT_LONG_PULL_ROUNDS: usize = 500;
+/// Rounds of a long pull loop in fuzz targets' traces (see [`Config::scaled_for_fuzzing`]).
+const FUZZING_LONG_PULL_ROUNDS: usize = 24;
 /// The accepted frequencies (ticks per second): ticks of 1, 2, 4 ... 512 ns.
 pub const FREQUENCIES: [u64; 10] = [
     1_000_000_000,
@@ -205,6 +213,7 @@ impl Default for Config {
             time: TimePolicy::Spread,
             frequency: 15_625_000,
             stacks: 4,
+            long_pull_rounds: DEFAULT_LONG_PULL_ROUNDS,
         }
     }
 }
@@ -253,22 +262,28 @@ impl<'a> Arbitrary<'a> for Config {
             time,
             frequency,
             stacks,
+            long_pull_rounds: DEFAULT_LONG_PULL_ROUNDS,
         })
     }
 }
 
 impl Config {
-    /// This config at the size fuzz targets use: an eighth of the steps, and a long
-    /// generation at most 120 steps. Checking a generated trace (generation, oracle,
-    /// listing, validation) costs a few microseconds per event, so small traces keep
-    /// each execution near a tenth of a millisecond and libFuzzer tries many more
-    /// shapes; the thousand-switch chains stay with the generator's own tests.
+    /// This config at the size fuzz targets use: a thirty-second of the steps (0 to 5
+    /// per generation), a long generation (one input in sixteen) 40 to 119 steps, and
+    /// long pull loops of 24 to 33 rounds instead of 500 to 699. Checking a generated
+    /// trace (generation, oracle, listing, validation) costs a few microseconds per event
+    /// under libFuzzer's instrumentation: small traces keep most executions short, so
+    /// libFuzzer tries many more shapes, while the long generations keep the deep states
+    /// within reach (in minute-long runs of valid_is_accepted: as much coverage as with
+    /// every trace at an eighth, more than with every trace small). The thousand-switch
+    /// chains stay with the generator's own tests.
     pub fn scaled_for_fuzzing(mut self) -> Config {
         self.steps_per_generation = if self.steps_per_generation >= 1_000 {
             40 + self.steps_per_generation % 80
         } else {
-            self.steps_per_generation / 8
+            self.steps_per_generation / 32
         };
+        self.long_pull_rounds = FUZZING_LONG_PULL_ROUNDS;
         self
     }
 
@@ -318,6 +333,9 @@ impl Config {
         }
         if self.stacks > 1_000 {
             return Err("at most 1,000 stacks".into());
+        }
+        if self.long_pull_rounds > 100_000 {
+            return Err("at most 100,000 rounds in a long pull loop".into());
         }
         Ok(())
     }

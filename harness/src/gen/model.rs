@@ -1317,7 +1317,8 @@ impl<'c> Model<'c> {
             Action::PullLoop(m, co) => {
                 let caller = self.ms[m].g.expect("running G");
                 let rounds = if self.c.one_in(24) {
-                    500 + self.c.below(200)
+                    let long = self.config.long_pull_rounds;
+                    long + self.c.below(long * 2 / 5)
                 } else {
                     1 + self.c.below(6)
                 };

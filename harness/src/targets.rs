@@ -353,17 +353,40 @@ pub mod incremental_parse {
 
 /// A scenario that uses only go 1.22 events, rendered in every version's encoding, parses
 /// to the same listing but for the documented differences (Sync clocks, GoStatusStack).
+/// Each run compares the go 1.22 rendering with one later version's, chosen by the input:
+/// rendering and listing all four every run doubled its cost while the fuzzer could vary
+/// the version itself.
 pub mod version_invariance {
     use super::*;
 
     /// This target at the type level (see [`Input`](super::Input)).
     pub struct Name;
 
-    /// Draws a go 1.22-only config and a seed, then compares the four renderings.
+    /// The versions a go 1.22 rendering is compared with.
+    const LATER: [Version; 3] = [Version::Go123, Version::Go125, Version::Go126];
+
+    /// Draws a go 1.22-only config, a seed and a later version, then compares the go 1.22
+    /// rendering with that version's.
     pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
-        let (mut config, seed) = draw(u);
+        let (config, seed) = draw(u);
+        let later = u.choose(&LATER).copied().unwrap_or(Version::Go126);
+        same_listings(config, seed, &[Version::Go122, later])
+    }
+
+    /// Compares all four renderings.
+    pub fn run_every_version(u: &mut Unstructured<'_>) -> Result<(), String> {
+        let (config, seed) = draw(u);
+        same_listings(config, seed, &Version::V2)
+    }
+
+    /// Whether `config` and `seed` rendered in each of `versions` list the same.
+    fn same_listings(
+        mut config: crate::gen::Config,
+        seed: u64,
+        versions: &[Version],
+    ) -> Result<(), String> {
         let mut first: Option<(Version, String)> = None;
-        for version in Version::V2 {
+        for &version in versions {
             config.version = version;
             let bytes = crate::gen::generate(&config, seed);
             let neutral = crate::jsonl::neutral_listing(&bytes, Toolchain::Go1_27)
@@ -418,7 +441,9 @@ fn draw_go122_scenario(u: &mut Unstructured<'_>) -> (crate::gen::Config, u64) {
 
 /// A generated corruption: under every Go release that reads its version, the reference
 /// rejects it with exactly the error its corruption names (or accepts it where that
-/// release is documented to).
+/// release is documented to). Each run checks one of those releases, chosen by the input,
+/// as `parse_never_panics` does: reading the trace once per release multiplied every run's
+/// cost while the fuzzer could vary the release itself.
 pub mod invalid_is_rejected {
     use super::*;
 
@@ -426,31 +451,52 @@ pub mod invalid_is_rejected {
     pub struct Name;
     use crate::corrupt::{reference_error, Corruption};
 
-    /// Draws a corruption, a seed and a version, then checks the property.
+    /// Draws a corruption, a seed, a version and a release that reads it, then checks the
+    /// property under that release.
     pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
         // No trace within reach holds what the corruption needs: nothing to check.
         let Some(corrupted) = draw(u)? else {
             return Ok(());
         };
-        let corruption = corrupted.corruption;
-        for (profile, expect) in &corrupted.expect {
-            let got = reference_error(&corrupted.bytes, *profile);
-            let agrees = match (expect, &got) {
-                (Some(expect), Some(error)) => expect.matches(&error.kind),
-                (None, None) => true,
-                _ => false,
-            };
-            if !agrees {
-                return Err(format!(
-                    "{} seed {} ({profile}): expected {:?}, the reference says {:?}",
-                    corruption.name(),
-                    corrupted.seed,
-                    expect.as_ref().map(ToString::to_string),
-                    got.map(|e| e.to_string())
-                ));
-            }
+        let Ok((profile, expect)) = u.choose(&corrupted.expect) else {
+            return Ok(());
+        };
+        agrees(&corrupted, *profile, expect.as_ref())
+    }
+
+    /// Checks the property under every release that reads the trace's version.
+    pub fn run_every_release(u: &mut Unstructured<'_>) -> Result<(), String> {
+        let Some(corrupted) = draw(u)? else {
+            return Ok(());
+        };
+        corrupted
+            .expect
+            .iter()
+            .try_for_each(|(profile, expect)| agrees(&corrupted, *profile, expect.as_ref()))
+    }
+
+    /// Whether the reference, as `profile`, reports what the corruption expects.
+    fn agrees(
+        corrupted: &crate::corrupt::Corrupted,
+        profile: Toolchain,
+        expect: Option<&crate::corrupt::Expect>,
+    ) -> Result<(), String> {
+        let got = reference_error(&corrupted.bytes, profile);
+        let agrees = match (expect, &got) {
+            (Some(expect), Some(error)) => expect.matches(&error.kind),
+            (None, None) => true,
+            _ => false,
+        };
+        if agrees {
+            return Ok(());
         }
-        Ok(())
+        Err(format!(
+            "{} seed {} ({profile}): expected {:?}, the reference says {:?}",
+            corrupted.corruption.name(),
+            corrupted.seed,
+            expect.map(ToString::to_string),
+            got.map(|e| e.to_string())
+        ))
     }
 
     /// A corruption, a seed and a version, applied.

@@ -25,8 +25,8 @@
 //! through, or a clock check reads a missing previous snapshot), the event gets one
 //! [`Check::GoPanic`] violation with Go's panic message, and validation goes on.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
 
@@ -155,11 +155,11 @@ impl Validator {
             skip_clock_snapshot_checks: false,
             next_event: 0,
             last_ts: 0,
-            goroutines: HashMap::new(),
-            procs: HashMap::new(),
-            threads: HashMap::new(),
-            ranges: HashMap::new(),
-            tasks: HashMap::new(),
+            goroutines: HashMap::default(),
+            procs: HashMap::default(),
+            threads: HashMap::default(),
+            ranges: HashMap::default(),
+            tasks: HashMap::default(),
             last_sync_n: 0,
             last_sync_clock: None,
         })

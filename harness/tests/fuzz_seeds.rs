@@ -201,3 +201,31 @@ fn every_target_on_seeded_bytes() {
         }
     }
 }
+
+/// The targets that check one release or version per run, checked against all of them.
+#[test]
+fn every_release_and_version_on_seeded_bytes() {
+    type Body = fn(&mut Unstructured<'_>) -> Result<(), String>;
+    let bodies: [(&str, Body, usize); 2] = [
+        (
+            "invalid_is_rejected",
+            targets::invalid_is_rejected::run_every_release,
+            120,
+        ),
+        (
+            "version_invariance",
+            targets::version_invariance::run_every_version,
+            40,
+        ),
+    ];
+    for (i, (target, run, cases)) in bodies.into_iter().enumerate() {
+        let mut rng = SplitMix64(0x5eed_2000 + i as u64);
+        for case in 0..cases {
+            let len = rng.below(400) as usize;
+            let data: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
+            if let Err(v) = run(&mut Unstructured::new(&data)) {
+                panic!("{target} case {case}: {v}\ninput: {data:?}");
+            }
+        }
+    }
+}

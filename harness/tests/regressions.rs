@@ -121,6 +121,7 @@ fn steal_names_the_abandoning_thread() {
         .unwrap()
         .check(&data)
         .unwrap();
+    targets::invalid_is_rejected::run_every_release(&mut Unstructured::new(&data)).unwrap();
 }
 
 /// Found by a differential_go campaign (go 1.23, after 43 minutes). Go's orderer reads a

@@ -78,12 +78,6 @@ pub(crate) struct Layout {
     pub records: Vec<Record>,
 }
 
-fn encoded_len(e: &RawEvent<'_>) -> usize {
-    let mut out = Vec::new();
-    e.encode(&mut out);
-    out.len()
-}
-
 impl Layout {
     /// Splits a valid trace of `version`; `None` if it does not decode into whole batches.
     pub(crate) fn parse(bytes: &[u8], version: Version) -> Option<Layout> {
@@ -100,7 +94,7 @@ impl Layout {
             let mut read = 0u64;
             while read < size {
                 let e = events.next()?;
-                read += encoded_len(&e) as u64;
+                read += e.encoded_len() as u64;
                 inner.push(e.into_owned());
             }
             if read != size {
@@ -135,14 +129,15 @@ impl Layout {
                     events,
                     size,
                 } => {
-                    let mut body = Vec::new();
-                    for e in events {
-                        e.encode(&mut body);
-                    }
-                    let size = size.unwrap_or(body.len() as u64);
+                    // The payload's length comes first: measure it rather than encode twice.
+                    let body_len: usize = events.iter().map(RawEvent::encoded_len).sum();
+                    let size = size.unwrap_or(body_len as u64);
                     RawEvent::new(ev::EVENT_BATCH, &[*gen, *m, *time, size]).encode(&mut out);
                     let payload = out.len();
-                    out.extend_from_slice(&body);
+                    out.reserve(body_len);
+                    for e in events {
+                        e.encode(&mut out);
+                    }
                     spans.push(Span {
                         start,
                         payload,

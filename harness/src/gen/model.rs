@@ -370,7 +370,7 @@ impl Family {
 #[derive(Default)]
 struct Pool {
     items: Vec<u64>,
-    index: std::collections::HashMap<u64, usize>,
+    index: rustc_hash::FxHashMap<u64, usize>,
 }
 
 impl Pool {

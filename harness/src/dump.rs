@@ -91,6 +91,42 @@ fn push_i64(out: &mut Vec<u8>, v: i64) {
     out.push_str(itoa::Buffer::new().format(v));
 }
 
+/// Appends `v` as `{:#x}` would (`0x`, lowercase digits, no leading zeros): every stack
+/// frame prints its PC, so this stays out of the formatting machinery.
+fn push_hex(out: &mut Vec<u8>, v: u64) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = [0u8; 18];
+    let mut at = buf.len();
+    let mut rest = v;
+    loop {
+        at -= 1;
+        buf[at] = DIGITS[(rest & 0xf) as usize];
+        rest >>= 4;
+        if rest == 0 {
+            break;
+        }
+    }
+    at -= 2;
+    buf[at..at + 2].copy_from_slice(b"0x");
+    out.extend_from_slice(&buf[at..]);
+}
+
+/// Appends a resource as its `Display` does (`Goroutine(7)`, `Proc(2)`, `None`).
+fn push_resource(out: &mut Vec<u8>, resource: ResourceId) {
+    let (name, id) = match resource {
+        ResourceId::None => {
+            out.push_str("None");
+            return;
+        }
+        ResourceId::Goroutine(id) => ("Goroutine(", id),
+        ResourceId::Proc(id) => ("Proc(", id),
+        ResourceId::Thread(id) => ("Thread(", id),
+    };
+    out.push_str(name);
+    push_i64(out, id);
+    out.push(b')');
+}
+
 /// Go's `Event.String()`, without the newline `Println` adds.
 fn write_string(out: &mut Vec<u8>, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
     let kind = api::kind(event, profile);
@@ -111,13 +147,15 @@ fn write_string(out: &mut Vec<u8>, event: &Event, profile: Toolchain) -> Result<
             let label = api::label(event, profile)?;
             out.push_str(" Label=");
             quote_into(out, label.label);
-            let _ = write!(out, " Resource={}", label.resource);
+            out.push_str(" Resource=");
+            push_resource(out, label.resource);
         }
         EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
             let range = api::range(event, profile)?;
             out.push_str(" Name=");
             quote_into(out, &range.name);
-            let _ = write!(out, " Scope={}", range.scope);
+            out.push_str(" Scope=");
+            push_resource(out, range.scope);
             if kind == EventKind::RangeEnd {
                 out.push_str(" Attributes=[");
                 for (i, attribute) in api::range_attributes(event, profile)?.iter().enumerate() {
@@ -166,7 +204,9 @@ fn write_frames(out: &mut Vec<u8>, stack: &Stack<'_>) -> Result<(), GoPanic> {
     for frame in stack.frames()? {
         out.push(b'\t');
         out.extend_from_slice(frame.func);
-        let _ = write!(out, " @ {:#x}\n\t\t", frame.pc);
+        out.push_str(" @ ");
+        push_hex(out, frame.pc);
+        out.push_str("\n\t\t");
         out.extend_from_slice(frame.file);
         out.push(b':');
         push_u64(out, frame.line);
@@ -210,10 +250,15 @@ fn write_transition(
         out.push_str(id_name);
         out.push(b'=');
         push_i64(out, id);
-        let _ = write!(out, " {}->{}", transition.old, transition.new);
+        out.push(b' ');
+        out.push_str(transition.old.name());
+        out.push_str("->");
+        out.push_str(transition.new.name());
     };
     if profile <= Toolchain::Go1_25 {
-        let _ = write!(out, " Resource={} Reason=", transition.resource);
+        out.push_str(" Resource=");
+        push_resource(out, transition.resource);
+        out.push_str(" Reason=");
         quote_into(out, transition.reason);
         out.push(b' ');
         states(out);
@@ -272,6 +317,26 @@ mod tests {
     use crate::spec::{ev, MAX_ARGS};
     use crate::version::Version;
     use Toolchain::{Go1_22, Go1_23, Go1_25, Go1_26, Go1_27};
+
+    /// The hand-written number and resource printers agree with `Display`.
+    #[test]
+    fn hex_and_resources_print_as_display_does() {
+        for v in [0, 1, 0xf, 0x10, 0x4a_1b2c, u64::MAX, 1 << 63] {
+            let mut out = Vec::new();
+            push_hex(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{v:#x}"));
+        }
+        for r in [
+            ResourceId::None,
+            ResourceId::Goroutine(-1),
+            ResourceId::Proc(i64::MAX),
+            ResourceId::Thread(i64::MIN),
+        ] {
+            let mut out = Vec::new();
+            push_resource(&mut out, r);
+            assert_eq!(String::from_utf8(out).unwrap(), r.to_string());
+        }
+    }
 
     /// A generation's tables, filled the way the generation reader fills them.
     struct Tables {

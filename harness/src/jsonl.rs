@@ -372,12 +372,7 @@ impl Fields {
         self.number("m", event.ctx.m);
         self.number("p", event.ctx.p);
         self.number("g", event.ctx.g);
-        self.field("kind", |out| {
-            use std::fmt::Write;
-            out.push('"');
-            let _ = write!(out, "{kind:?}");
-            out.push('"');
-        });
+        self.string("kind", kind.name());
         match kind {
             EventKind::Sync => {
                 let sync = api::sync(event, profile)?;
@@ -689,8 +684,31 @@ mod tests {
     use super::*;
     use crate::order::EventReader;
 
-    /// The direct neutral listing holds the same objects as [`version_neutral`] on every
-    /// corpus trace.
+    /// The listing's `kind` is the variant's name, which both writers print.
+    #[test]
+    fn kind_names_are_the_variant_names() {
+        use EventKind::*;
+        for kind in [
+            Bad,
+            Sync,
+            Metric,
+            Label,
+            StackSample,
+            RangeBegin,
+            RangeActive,
+            RangeEnd,
+            TaskBegin,
+            TaskEnd,
+            RegionBegin,
+            RegionEnd,
+            Log,
+            StateTransition,
+            Experimental,
+        ] {
+            assert_eq!(kind.name(), format!("{kind:?}"));
+        }
+    }
+
     /// Every committed real trace: its path and bytes.
     fn corpus_traces() -> Vec<(std::path::PathBuf, Vec<u8>)> {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/traces");
@@ -707,6 +725,8 @@ mod tests {
         traces
     }
 
+    /// The direct neutral listing holds the same objects as [`version_neutral`] on every
+    /// corpus trace.
     #[test]
     fn neutral_listing_equals_version_neutral() {
         let mut compared = 0;

@@ -147,6 +147,23 @@ impl<'a> RawEvent<'a> {
     /// Appends the wire bytes of this event: the exact inverse of [`decode_event`].
     pub fn encode(&self, out: &mut Vec<u8>) {
         out.push(self.ty);
+        if self.encoding.is_none() {
+            // Canonical numbers throughout: the common case, and the generator's.
+            for &a in self.args.iter() {
+                varint::write(out, a);
+            }
+            for frame in &self.frames {
+                for &f in frame {
+                    varint::write(out, f);
+                }
+            }
+            if self.spec().has_data {
+                let data = self.data.as_deref().unwrap_or_default();
+                varint::write(out, data.len() as u64);
+                out.extend_from_slice(data);
+            }
+            return;
+        }
         let mut index = 0;
         let mut number = |out: &mut Vec<u8>, value: u64| {
             let width = self.width_of(index, value);

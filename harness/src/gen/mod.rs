@@ -51,12 +51,13 @@ pub fn generate_with_oracle(config: &Config, seed: u64) -> Generated {
 
 /// Encodes `events` as one batch record of generation `gen` on `thread`.
 fn batch(out: &mut Vec<u8>, gen: u64, thread: u64, time: u64, events: &[RawEvent<'_>]) {
-    let mut body = Vec::new();
+    // The size comes first: measured, so that the events are encoded once, in place.
+    let size: usize = events.iter().map(RawEvent::encoded_len).sum();
+    RawEvent::new(ev::EVENT_BATCH, &[gen, thread, time, size as u64]).encode(out);
+    out.reserve(size);
     for e in events {
-        e.encode(&mut body);
+        e.encode(out);
     }
-    RawEvent::new(ev::EVENT_BATCH, &[gen, thread, time, body.len() as u64]).encode(out);
-    out.extend_from_slice(&body);
 }
 
 /// Encodes timed events as event batches of at most `limit` events and at most
@@ -64,7 +65,8 @@ fn batch(out: &mut Vec<u8>, gen: u64, thread: u64, time: u64, events: &[RawEvent
 /// each timed from its first event; returns each batch record's bytes.
 fn timed_batches(gen: u64, thread: u64, events: &[Timed], limit: usize) -> Vec<Vec<u8>> {
     let mut records = Vec::new();
-    let mut body = Vec::new();
+    // Timed events take a few bytes each; a batch never holds more than the size limit.
+    let mut body = Vec::with_capacity((events.len() * 4).min(MAX_BATCH_SIZE as usize) + 16);
     let (mut base, mut last, mut count) = (0, 0, 0);
     let mut flush = |body: &mut Vec<u8>, base: u64| {
         let mut record = Vec::with_capacity(body.len() + 24);

@@ -168,6 +168,16 @@ impl Batch {
     pub fn payload_in<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
         arena.get(self.start..self.end).unwrap_or_default()
     }
+
+    /// Where [`Batch::payload_in`] finds the payload in an arena of `arena_len` bytes: an
+    /// empty range for an arena too short to hold it.
+    pub fn payload_range(&self, arena_len: usize) -> std::ops::Range<usize> {
+        if self.start <= self.end && self.end <= arena_len {
+            self.start..self.end
+        } else {
+            0..0
+        }
+    }
 }
 
 impl Generation {
@@ -179,6 +189,7 @@ impl Generation {
 
     /// Ticks to nanoseconds as Go's `frequency.mul` does: one float64 product, converted
     /// to int64 the way amd64 does (out-of-range and NaN give `i64::MIN`).
+    #[inline]
     pub fn ticks_to_ns(&self, ticks: u64) -> i64 {
         go_f64_to_i64(ticks as f64 * self.ns_per_tick)
     }
@@ -191,6 +202,7 @@ impl Generation {
 
 /// Go's float64 to int64 conversion on amd64: truncation, and `i64::MIN` for anything it
 /// cannot represent.
+#[inline]
 pub fn go_f64_to_i64(x: f64) -> i64 {
     if !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x) {
         i64::MIN

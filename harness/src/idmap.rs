@@ -50,16 +50,19 @@ impl<V> IdMap<V> {
     /// Dense slots allowed beyond four per live entry.
     const DENSE_FLOOR: usize = 256;
 
+    #[inline]
     fn dense_slot(&self, id: i64) -> Option<usize> {
         let i = id.wrapping_sub(self.base?);
         (i >= 0 && (i as u64) < self.dense.len() as u64).then_some(i as usize)
     }
 
+    #[inline]
     fn cache_cell(&self, id: i64) -> &Cell<(i64, u32)> {
         &self.cache[(id as u64 % CACHE_SLOTS as u64) as usize]
     }
 
     /// The slab slot of sparse id `id`.
+    #[inline]
     fn sparse_slot(&self, id: i64) -> Option<usize> {
         let cell = self.cache_cell(id);
         let (cached_id, slot) = cell.get();
@@ -72,6 +75,7 @@ impl<V> IdMap<V> {
     }
 
     /// The entry of `id`.
+    #[inline]
     pub(crate) fn get(&self, id: &i64) -> Option<&V> {
         match self.dense_slot(*id) {
             Some(i) => self.dense[i].as_ref(),
@@ -80,6 +84,7 @@ impl<V> IdMap<V> {
     }
 
     /// The entry of `id`, mutably.
+    #[inline]
     pub(crate) fn get_mut(&mut self, id: &i64) -> Option<&mut V> {
         match self.dense_slot(*id) {
             Some(i) => self.dense[i].as_mut(),
@@ -91,6 +96,7 @@ impl<V> IdMap<V> {
     }
 
     /// Whether `id` has an entry.
+    #[inline]
     pub(crate) fn contains_key(&self, id: &i64) -> bool {
         self.get(id).is_some()
     }
@@ -167,6 +173,7 @@ impl<V> IdMap<V> {
     }
 
     /// The entry of `id`, inserted as `v` if missing.
+    #[inline]
     pub(crate) fn get_or_insert(&mut self, id: i64, v: V) -> &mut V {
         // One lookup when the entry exists (the common case: a thread's state, once per
         // event).

@@ -427,7 +427,7 @@ fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Fa
     // Streamed (the reader buffers): one generation at a time, whatever the file's size.
     let input = std::fs::File::open(file)
         .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?;
-    let events =
+    let mut events =
         trace_harness::order::EventReader::new(input, profile).map_err(|e| match e.kind {
             trace_harness::ErrorKind::UnsupportedProfile(_) => Failure::Usage(e.kind.to_string()),
             _ => Failure::Rejected(e),
@@ -444,36 +444,39 @@ fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Fa
     // Go's text gathers in `text` and goes out in large writes, which bypass the writer's
     // own buffer: one copy of every byte instead of two.
     const TEXT_FLUSH: usize = 1 << 16;
-    for event in events {
-        match event {
-            Ok(event) => {
-                line.clear();
-                let written = if jsonl {
-                    trace_harness::jsonl::write_event(&mut line, &event, profile)
-                } else {
-                    trace_harness::dump::try_write_event(&mut text, &event, profile)
-                };
-                if jsonl {
-                    // The go_panic line is part of the listing.
-                    out.write_all(line.as_bytes()).map_err(io_failure)?;
-                }
-                if let Err(panic) = written {
-                    // Go crashes here; print what it printed before and report the crash.
-                    out.write_all(&text).map_err(io_failure)?;
-                    out.flush().map_err(io_failure)?;
-                    let kind = trace_harness::ErrorKind::GoWouldPanic(panic.message);
-                    return Err(Failure::Rejected(trace_harness::Error::at(kind, 0)));
-                }
-                if text.len() >= TEXT_FLUSH {
-                    out.write_all(&text).map_err(io_failure)?;
-                    text.clear();
-                }
-            }
+    let mut chunk = Vec::new();
+    loop {
+        match events.next_events(&mut chunk) {
+            Ok(false) => break,
+            Ok(true) => {}
             Err(e) => {
                 out.write_all(&text).map_err(io_failure)?;
                 out.flush().map_err(io_failure)?;
                 eprintln!("{}", e.kind.go_message(profile));
                 return Err(Failure::Rejected(e));
+            }
+        }
+        for event in &chunk {
+            line.clear();
+            let written = if jsonl {
+                trace_harness::jsonl::write_event(&mut line, event, profile)
+            } else {
+                trace_harness::dump::try_write_event(&mut text, event, profile)
+            };
+            if jsonl {
+                // The go_panic line is part of the listing.
+                out.write_all(line.as_bytes()).map_err(io_failure)?;
+            }
+            if let Err(panic) = written {
+                // Go crashes here; print what it printed before and report the crash.
+                out.write_all(&text).map_err(io_failure)?;
+                out.flush().map_err(io_failure)?;
+                let kind = trace_harness::ErrorKind::GoWouldPanic(panic.message);
+                return Err(Failure::Rejected(trace_harness::Error::at(kind, 0)));
+            }
+            if text.len() >= TEXT_FLUSH {
+                out.write_all(&text).map_err(io_failure)?;
+                text.clear();
             }
         }
     }
@@ -699,9 +702,7 @@ fn bench_parse_only(file: &Path, profile: &str) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?;
     let reader = trace_harness::order::EventReader::new(std::io::BufReader::new(f), profile)
         .map_err(Failure::Rejected)?;
-    for e in reader {
-        e.map_err(Failure::Rejected)?;
-    }
+    trace_harness::bench::count_events(reader).map_err(Failure::Rejected)?;
     Ok(())
 }
 

@@ -19,7 +19,7 @@ use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{EvTable, Event, SchedCtx, EV_SYNC, NONE};
-use crate::generation::{Batch, CpuSample, GenerationReader};
+use crate::generation::{Batch, CpuSample, Generation, GenerationReader};
 use crate::idmap::{IdMap, IdSet};
 use crate::spec::{ev, spec, EventType, WireTable, MAX_ARGS};
 use crate::varint;
@@ -279,7 +279,22 @@ const fn reqs(m: Need, p: Need, g: Need) -> Reqs {
     Reqs { m, p, g }
 }
 
+/// Whether `ctx` has what `reqs` asks for; the error is built apart, as few events fail.
+#[inline(always)]
 fn validate_ctx(ctx: SchedCtx, reqs: Reqs) -> Result<()> {
+    let fits = |need: Need, id: i64| match need {
+        Need::Required => id != NONE,
+        Need::Forbidden => id == NONE,
+        Need::Optional => true,
+    };
+    if fits(reqs.m, ctx.m) && fits(reqs.p, ctx.p) && fits(reqs.g, ctx.g) {
+        return Ok(());
+    }
+    ctx_error(ctx, reqs)
+}
+
+#[cold]
+fn ctx_error(ctx: SchedCtx, reqs: Reqs) -> Result<()> {
     let check = |need: Need, have: bool, what: &str| -> Result<()> {
         match (need, have) {
             (Need::Required, false) => Err(order_err(
@@ -324,7 +339,8 @@ struct Ordering {
     gc_seq: u64,
     gc_state: GcState,
     initial_gen: u64,
-    queue: VecDeque<Event>,
+    /// Ordered and finished events not yet handed out, in order.
+    queue: Vec<Event>,
 }
 
 impl Ordering {
@@ -342,8 +358,9 @@ impl Ordering {
         }
     }
 
+    #[inline]
     fn push(&mut self, table: &Rc<EvTable>, ctx: SchedCtx, base: &BaseEvent) {
-        self.queue.push_back(Event {
+        self.queue.push(Event {
             ctx,
             ty: base.ty,
             time: base.time,
@@ -352,6 +369,7 @@ impl Ordering {
         });
     }
 
+    #[inline]
     fn push_made(
         &mut self,
         table: &Rc<EvTable>,
@@ -362,7 +380,7 @@ impl Ordering {
     ) {
         let mut a = [0u64; MAX_ARGS];
         a[..args.len()].copy_from_slice(args);
-        self.queue.push_back(Event {
+        self.queue.push(Event {
             ctx,
             ty,
             time,
@@ -719,7 +737,16 @@ impl Ordering {
     }
 
     /// The current goroutine's state, with Go's errors when it is missing or not running.
+    #[inline]
     fn running_g(&mut self, ty: EventType, cur: SchedCtx, want: u64) -> Result<()> {
+        match self.g_states.get(&cur.g) {
+            Some(s) if s.status == want => Ok(()),
+            _ => self.not_running(ty, cur, want),
+        }
+    }
+
+    #[cold]
+    fn not_running(&self, ty: EventType, cur: SchedCtx, want: u64) -> Result<()> {
         let name = self.lazy_name(ty);
         let Some(s) = self.g_states.get(&cur.g) else {
             let msg = format!("event {name} for goroutine ({}) that doesn't exist", cur.g);
@@ -1421,8 +1448,13 @@ impl Ordering {
 struct Cursor {
     m: i64,
     batches: Vec<Batch>,
+    /// The batch being read (`batches.len()` once all are read).
     idx: usize,
-    data_off: usize,
+    /// The unread part of the current batch's payload, as arena positions.
+    pos: usize,
+    end: usize,
+    /// Arena position of the current batch's payload, for file offsets.
+    start: usize,
     last_ts: i64,
     /// The last event read; its arguments past the current event's own stay from earlier
     /// events, as in Go.
@@ -1434,35 +1466,83 @@ struct Cursor {
     read_in_batch: u64,
 }
 
+/// Per type byte: how many arguments follow `dt`, or one of the two markers below. Built
+/// once per reader so that decoding an event looks its shape up in one load.
+type ArgCounts = [u8; 256];
+
+/// The type byte is outside the parser's table.
+const NOT_IN_TABLE: u8 = u8::MAX;
+/// The type exists but carries no timestamp, so it cannot appear in an event batch.
+const UNTIMED: u8 = u8::MAX - 1;
+
+fn arg_counts(wire: &WireTable) -> ArgCounts {
+    let mut counts = [NOT_IN_TABLE; 256];
+    for (ty, count) in counts.iter_mut().enumerate().take(wire.len()) {
+        let s = wire.spec(ty as EventType);
+        *count = if s.args.is_empty() || !s.timed {
+            UNTIMED
+        } else {
+            (s.args.len() - 1).min(MAX_ARGS) as u8
+        };
+    }
+    counts
+}
+
 impl Cursor {
-    /// Reads the next event; `Ok(false)` when the thread has no more.
-    fn next_event(&mut self, table: &EvTable, arena: &[u8], wire: &WireTable) -> Result<bool> {
-        let g = &table.generation;
-        while self.idx < self.batches.len()
-            && self.batches[self.idx].payload_in(arena).len() == self.data_off
-        {
+    fn new(m: i64, batches: Vec<Batch>, arena_len: usize) -> Cursor {
+        let first = batches.first().map_or(0..0, |b| b.payload_range(arena_len));
+        Cursor {
+            m,
+            batches,
+            idx: 0,
+            pos: first.start,
+            end: first.end,
+            start: first.start,
+            last_ts: 0,
+            ev: BaseEvent::default(),
+            offset: 0,
+            event_index: 0,
+            read_in_batch: 0,
+        }
+    }
+
+    /// Moves to the next batch with events left; `false` when there is none.
+    #[cold]
+    fn next_batch(&mut self, arena_len: usize) -> bool {
+        while self.pos == self.end {
+            if self.idx + 1 >= self.batches.len() {
+                self.idx = self.batches.len();
+                return false;
+            }
             self.idx += 1;
-            self.data_off = 0;
+            let r = self.batches[self.idx].payload_range(arena_len);
+            (self.pos, self.end, self.start) = (r.start, r.end, r.start);
             self.read_in_batch = 0;
             self.last_ts = 0;
         }
-        if self.idx == self.batches.len() {
+        true
+    }
+
+    /// Reads the next event; `Ok(false)` when the thread has no more.
+    #[inline]
+    fn next_event(&mut self, g: &Generation, arena: &[u8], counts: &ArgCounts) -> Result<bool> {
+        if self.pos == self.end && !self.next_batch(arena.len()) {
             return Ok(false);
         }
         let batch = &self.batches[self.idx];
         if self.last_ts == 0 {
             self.last_ts = g.ticks_to_ns(batch.time);
         }
-        let data = &batch.payload_in(arena)[self.data_off..];
-        let offset = batch.offset + self.data_off as u64;
-        let (n, dt) = read_timed_event(data, &mut self.ev, wire).map_err(|e| {
+        let offset = batch.offset + (self.pos - self.start) as u64;
+        let data = &arena[self.pos..self.end];
+        let (n, dt) = read_timed_event(data, &mut self.ev, counts).map_err(|e| {
             Error::at(e, offset)
                 .with_batch(batch.index)
                 .in_generation(g.number)
         })?;
         self.ev.time = g.ticks_to_ns(dt).wrapping_add(self.last_ts);
         self.last_ts = self.ev.time;
-        self.data_off += n;
+        self.pos += n;
         self.offset = offset;
         self.event_index = self.read_in_batch;
         self.read_in_batch += 1;
@@ -1470,38 +1550,58 @@ impl Cursor {
     }
 }
 
-/// Go's `readTimedBaseEvent`: type byte, `dt`, then the arguments.
+/// Go's `readTimedBaseEvent`: type byte, `dt`, then the arguments. `data` is not empty.
+#[inline]
 fn read_timed_event(
     data: &[u8],
     ev: &mut BaseEvent,
-    wire: &WireTable,
+    counts: &ArgCounts,
 ) -> std::result::Result<(usize, u64), ErrorKind> {
-    let bad = |m: String| ErrorKind::Ordering {
-        class: OrderClass::BadEvent,
-        message: m,
-    };
     let ty = data[0];
-    // The parser's own table: 45 entries in Go 1.22, 137 later (Go 1.23's without Sync,
-    // ClockSnapshot and EndOfGeneration).
-    if ty as usize >= wire.len() {
-        return Err(bad(format!("found invalid event type: {ty}")));
+    let count = counts[ty as usize];
+    if count >= UNTIMED {
+        return Err(untimed_or_unknown(ty, count));
     }
-    let s = wire.spec(ty);
     ev.ty = ty;
-    if s.args.is_empty() || !s.timed {
-        return Err(bad(format!("found event without a timestamp: type={ty}")));
-    }
-    let mut n = 1;
-    let (dt, len) =
-        varint::read(&data[n..]).map_err(|_| bad("found invalid uvarint for timestamp".into()))?;
-    n += len;
-    for i in 0..s.args.len() - 1 {
-        let (v, len) = varint::read(&data[n..]).map_err(|_| bad("found invalid uvarint".into()))?;
-        ev.args[i] = v;
-        n += len;
+    let (dt, mut n) = match varint::read(&data[1..]) {
+        Ok((dt, len)) => (dt, 1 + len),
+        Err(_) => return Err(bad_event("found invalid uvarint for timestamp".into())),
+    };
+    for arg in ev.args.iter_mut().take(count as usize) {
+        match varint::read(&data[n..]) {
+            Ok((v, len)) => {
+                *arg = v;
+                n += len;
+            }
+            Err(_) => return Err(bad_event("found invalid uvarint".into())),
+        }
     }
     Ok((n, dt))
 }
+
+#[cold]
+fn bad_event(message: String) -> ErrorKind {
+    ErrorKind::Ordering {
+        class: OrderClass::BadEvent,
+        message,
+    }
+}
+
+/// The error for a type byte that cannot start a batch event.
+#[cold]
+fn untimed_or_unknown(ty: u8, count: u8) -> ErrorKind {
+    // The parser's own table: 45 entries in Go 1.22, 137 later (Go 1.23's without Sync,
+    // ClockSnapshot and EndOfGeneration).
+    if count == NOT_IN_TABLE {
+        bad_event(format!("found invalid event type: {ty}"))
+    } else {
+        bad_event(format!("found event without a timestamp: type={ty}"))
+    }
+}
+
+/// Events [`EventReader::next_events`] orders ahead per call: enough to spread the call's
+/// cost thin, few enough to stay in cache.
+const EVENT_CHUNK: usize = 1024;
 
 /// Orders a whole trace, one event at a time, as the parser of Go release `profile` does.
 /// Holds one generation at a time.
@@ -1525,8 +1625,10 @@ pub struct EventReader<R> {
     last_ts: i64,
     syncs: u64,
     pending_error: Option<Error>,
-    /// The parser's event table.
-    wire: WireTable,
+    /// The error that ended ordering, handed out once the events before it are.
+    failed: Option<Error>,
+    /// The parser's event table, as each type's argument count.
+    arg_counts: ArgCounts,
     /// Go 1.22/1.23: whether the Sync that closes the current generation is out.
     emitted_sync: bool,
     done: bool,
@@ -1550,7 +1652,7 @@ impl<R: Read> EventReader<R> {
                 gc_seq: 0,
                 gc_state: GcState::Undetermined,
                 initial_gen: 0,
-                queue: VecDeque::new(),
+                queue: Vec::with_capacity(8),
             },
             cursors: Vec::new(),
             frontier: Vec::new(),
@@ -1563,7 +1665,10 @@ impl<R: Read> EventReader<R> {
             last_ts: 0,
             syncs: 0,
             pending_error: None,
-            wire: WireTable::new(profile, profile.writes()).unwrap_or_else(WireTable::full),
+            failed: None,
+            arg_counts: arg_counts(
+                &WireTable::new(profile, profile.writes()).unwrap_or_else(WireTable::full),
+            ),
             emitted_sync: true,
             done: false,
         })
@@ -1608,18 +1713,8 @@ impl<R: Read> EventReader<R> {
         self.frontier.clear();
         self.cursors.clear();
         for (m, list) in batches {
-            let mut c = Cursor {
-                m: m as i64,
-                batches: list,
-                idx: 0,
-                data_off: 0,
-                last_ts: 0,
-                ev: BaseEvent::default(),
-                offset: 0,
-                event_index: 0,
-                read_in_batch: 0,
-            };
-            if c.next_event(&table, &self.arena, &self.wire)? {
+            let mut c = Cursor::new(m as i64, list, self.arena.len());
+            if c.next_event(&table.generation, &self.arena, &self.arg_counts)? {
                 self.frontier.push(Slot {
                     time: c.ev.time,
                     cursor: self.cursors.len(),
@@ -1661,7 +1756,7 @@ impl<R: Read> EventReader<R> {
         if !ok {
             return Ok(false);
         }
-        if c.next_event(table, &self.arena, &self.wire)? {
+        if c.next_event(&table.generation, &self.arena, &self.arg_counts)? {
             self.frontier[i].time = c.ev.time;
             heap_update(&mut self.frontier, i);
         } else {
@@ -1670,12 +1765,58 @@ impl<R: Read> EventReader<R> {
         Ok(true)
     }
 
-    /// Makes the queue's front the next event to hand out; `false` at the end. Events stay
-    /// in the queue until handed out, so each is moved once on its way to the caller.
-    fn fill(&mut self) -> Result<bool> {
-        if !self.ordering.queue.is_empty() {
+    /// Orders events into the queue until it holds `want` of them, the trace ends or an
+    /// error stops it (kept in `failed`, to come after the events queued before it). Each
+    /// step's events are finished at once, while their generation's tables are current.
+    fn produce(&mut self, want: usize) {
+        while self.ordering.queue.len() < want && !self.done && self.failed.is_none() {
+            let start = self.ordering.queue.len();
+            match self.queue_next() {
+                Ok(true) => {}
+                Ok(false) => self.done = true,
+                Err(e) => {
+                    // As in Go, a failed step hands out nothing, not even an event it
+                    // ordered before failing to read the next one.
+                    self.ordering.queue.truncate(start);
+                    self.fail(e);
+                }
+            }
+            let fresh = &mut self.ordering.queue[start..];
+            for (i, e) in fresh.iter_mut().enumerate() {
+                if let Err(e) = finish(e, &mut self.last_ts, &self.stack_ids, &self.string_ids) {
+                    self.ordering.queue.truncate(start + i);
+                    self.fail(e);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Stops ordering at error `e`; it is handed out after the events queued before it.
+    #[cold]
+    fn fail(&mut self, e: Error) {
+        self.failed = Some(e);
+        self.done = true;
+    }
+
+    /// Replaces `out`'s contents with the next ordered events, in order: a few thousand at
+    /// a time, moved once. `Ok(false)` at the end; an error comes after the events ordered
+    /// before it, and ends the stream. Faster than the iterator for whole-trace work.
+    pub fn next_events(&mut self, out: &mut Vec<Event>) -> Result<bool> {
+        out.clear();
+        self.produce(EVENT_CHUNK);
+        std::mem::swap(out, &mut self.ordering.queue);
+        if !out.is_empty() {
             return Ok(true);
         }
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => Ok(false),
+        }
+    }
+
+    /// Queues the events of one advance, or the event between two generations.
+    fn queue_next(&mut self) -> Result<bool> {
         if self.frontier.is_empty() && self.cpu_samples.is_empty() {
             // The generation's events are all out: its bytes go before the next is read,
             // so that one generation is held at a time, and the next reuses the buffer.
@@ -1691,7 +1832,7 @@ impl<R: Read> EventReader<R> {
             };
             return Ok(match next {
                 Some(event) => {
-                    self.ordering.queue.push_back(event);
+                    self.ordering.queue.push(event);
                     true
                 }
                 None => false,
@@ -1770,7 +1911,7 @@ impl<R: Read> EventReader<R> {
                     args,
                     table: self.table.clone(),
                 };
-                self.ordering.queue.push_back(sample);
+                self.ordering.queue.push(sample);
                 return Ok(true);
             }
         }
@@ -1879,30 +2020,12 @@ impl<R: Read> Iterator for EventReader<R> {
     type Item = Result<Event>;
 
     fn next(&mut self) -> Option<Result<Event>> {
-        if self.done && self.ordering.queue.is_empty() {
-            return None;
+        // One step at a time: a reader fed in pieces reads no further than it must.
+        self.produce(1);
+        if self.ordering.queue.is_empty() {
+            return self.failed.take().map(Err);
         }
-        let result = self
-            .fill()
-            .and_then(|more| match self.ordering.queue.front_mut() {
-                Some(front) if more => {
-                    finish(front, &mut self.last_ts, &self.stack_ids, &self.string_ids)
-                        .map(|()| true)
-                }
-                _ => Ok(false),
-            });
-        match result {
-            Ok(true) => self.ordering.queue.pop_front().map(Ok),
-            Ok(false) => {
-                self.done = true;
-                None
-            }
-            Err(e) => {
-                self.done = true;
-                self.ordering.queue.clear();
-                Some(Err(e))
-            }
-        }
+        Some(Ok(self.ordering.queue.remove(0)))
     }
 }
 

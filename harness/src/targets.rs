@@ -199,9 +199,13 @@ pub mod incremental_parse {
         events: Option<crate::order::EventReader<R>>,
         error: Option<crate::Error>,
         profile: Toolchain,
+        /// With `Some`, events come through `next_events` a chunk at a time (the chunk and
+        /// the position in it); with `None`, through the iterator.
+        chunk: Option<(Vec<crate::event::Event>, usize)>,
     }
 
     impl<R: Read> Lines<R> {
+        /// Lines of the events the iterator hands out one by one.
         fn new(reader: R, profile: Toolchain) -> Lines<R> {
             let (events, error) = match crate::order::EventReader::new(reader, profile) {
                 Ok(events) => (Some(events), None),
@@ -211,7 +215,34 @@ pub mod incremental_parse {
                 events,
                 error,
                 profile,
+                chunk: None,
             }
+        }
+
+        /// Lines of the events `next_events` hands out in chunks.
+        fn chunked(reader: R, profile: Toolchain) -> Lines<R> {
+            Lines {
+                chunk: Some((Vec::new(), 0)),
+                ..Lines::new(reader, profile)
+            }
+        }
+
+        /// The next event or error from whichever interface this reads through.
+        fn next_event(&mut self) -> Option<crate::Result<crate::event::Event>> {
+            let events = self.events.as_mut()?;
+            let Some((chunk, at)) = &mut self.chunk else {
+                return events.next();
+            };
+            if *at == chunk.len() {
+                *at = 0;
+                match events.next_events(chunk) {
+                    Ok(true) => {}
+                    Ok(false) => return None,
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            *at += 1;
+            chunk.get(*at - 1).cloned().map(Ok)
         }
 
         /// Writes the next line into `line` (cleared first, so one buffer serves every
@@ -220,7 +251,7 @@ pub mod incremental_parse {
             use std::io::Write;
             line.clear();
             if self.error.is_none() {
-                match self.events.as_mut().and_then(Iterator::next) {
+                match self.next_event() {
                     Some(Ok(event)) => {
                         crate::dump::write_event(line, &event, self.profile);
                         return true;
@@ -268,10 +299,12 @@ pub mod incremental_parse {
             .unwrap_or_default()
     }
 
-    /// A generated trace (maybe cut short) or raw bytes, read whole and in chunks.
+    /// A generated trace (maybe cut short) or raw bytes, read whole and in chunks. The
+    /// whole reading takes events a chunk at a time (`next_events`), the one fed in pieces
+    /// one at a time (the iterator), so the two interfaces are held to the same output.
     pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
         let (profile, sizes, data) = draw(u)?;
-        let mut whole = Lines::new(&data[..], profile);
+        let mut whole = Lines::chunked(&data[..], profile);
         let mut chunked = Lines::new(
             Chunked {
                 data: &data,

@@ -16,7 +16,7 @@ pub enum VarintError {
 }
 
 /// Reads a uvarint at the start of `input`: its value and how many bytes it took.
-#[inline]
+#[inline(always)]
 pub fn read(input: &[u8]) -> Result<(u64, usize), VarintError> {
     // Fast path: one byte.
     match input.first() {

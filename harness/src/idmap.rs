@@ -50,19 +50,19 @@ impl<V> IdMap<V> {
     /// Dense slots allowed beyond four per live entry.
     const DENSE_FLOOR: usize = 256;
 
-    #[inline]
+    #[inline(always)]
     fn dense_slot(&self, id: i64) -> Option<usize> {
         let i = id.wrapping_sub(self.base?);
         (i >= 0 && (i as u64) < self.dense.len() as u64).then_some(i as usize)
     }
 
-    #[inline]
+    #[inline(always)]
     fn cache_cell(&self, id: i64) -> &Cell<(i64, u32)> {
         &self.cache[(id as u64 % CACHE_SLOTS as u64) as usize]
     }
 
     /// The slab slot of sparse id `id`.
-    #[inline]
+    #[inline(always)]
     fn sparse_slot(&self, id: i64) -> Option<usize> {
         let cell = self.cache_cell(id);
         let (cached_id, slot) = cell.get();
@@ -75,7 +75,7 @@ impl<V> IdMap<V> {
     }
 
     /// The entry of `id`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, id: &i64) -> Option<&V> {
         match self.dense_slot(*id) {
             Some(i) => self.dense[i].as_ref(),
@@ -84,7 +84,7 @@ impl<V> IdMap<V> {
     }
 
     /// The entry of `id`, mutably.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get_mut(&mut self, id: &i64) -> Option<&mut V> {
         match self.dense_slot(*id) {
             Some(i) => self.dense[i].as_mut(),

@@ -16,6 +16,7 @@ use std::collections::VecDeque;
 use rustc_hash::FxHashMap as HashMap;
 use std::io::Read;
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{EvTable, Event, SchedCtx, EV_SYNC, NONE};
@@ -820,6 +821,7 @@ impl Ordering {
         Ok((SchedCtx { g: NONE, ..cur }, true))
     }
 
+    #[inline]
     fn set_g_status(&mut self, g: i64, status: u64) {
         if let Some(s) = self.g_states.get_mut(&g) {
             s.status = status;
@@ -1475,6 +1477,19 @@ const NOT_IN_TABLE: u8 = u8::MAX;
 /// The type exists but carries no timestamp, so it cannot appear in an event batch.
 const UNTIMED: u8 = u8::MAX - 1;
 
+/// The argument counts of `profile`'s parser, built once per release.
+fn arg_counts_of(profile: Toolchain) -> &'static ArgCounts {
+    static TABLES: OnceLock<Vec<ArgCounts>> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        Toolchain::ALL
+            .iter()
+            .map(|&t| arg_counts(&WireTable::new(t, t.writes()).unwrap_or_else(WireTable::full)))
+            .collect()
+    });
+    let at = Toolchain::ALL.iter().position(|&t| t == profile);
+    &tables[at.unwrap_or(0)]
+}
+
 fn arg_counts(wire: &WireTable) -> ArgCounts {
     let mut counts = [NOT_IN_TABLE; 256];
     for (ty, count) in counts.iter_mut().enumerate().take(wire.len()) {
@@ -1524,7 +1539,7 @@ impl Cursor {
     }
 
     /// Reads the next event; `Ok(false)` when the thread has no more.
-    #[inline]
+    #[inline(always)]
     fn next_event(&mut self, g: &Generation, arena: &[u8], counts: &ArgCounts) -> Result<bool> {
         if self.pos == self.end && !self.next_batch(arena.len()) {
             return Ok(false);
@@ -1548,6 +1563,16 @@ impl Cursor {
         self.read_in_batch += 1;
         Ok(true)
     }
+}
+
+/// `e`, an error ordering the event `c` last read in generation `gen`, with that location.
+#[cold]
+fn located(mut e: Error, c: &Cursor, gen: u64) -> Error {
+    e.location.offset = c.offset;
+    e.location.generation = Some(gen);
+    e.location.batch = c.batches.get(c.idx).map(|b| b.index);
+    e.location.event = Some(c.event_index);
+    e
 }
 
 /// Go's `readTimedBaseEvent`: type byte, `dt`, then the arguments. `data` is not empty.
@@ -1628,7 +1653,7 @@ pub struct EventReader<R> {
     /// The error that ended ordering, handed out once the events before it are.
     failed: Option<Error>,
     /// The parser's event table, as each type's argument count.
-    arg_counts: ArgCounts,
+    arg_counts: &'static ArgCounts,
     /// Go 1.22/1.23: whether the Sync that closes the current generation is out.
     emitted_sync: bool,
     done: bool,
@@ -1666,9 +1691,7 @@ impl<R: Read> EventReader<R> {
             syncs: 0,
             pending_error: None,
             failed: None,
-            arg_counts: arg_counts(
-                &WireTable::new(profile, profile.writes()).unwrap_or_else(WireTable::full),
-            ),
+            arg_counts: arg_counts_of(profile),
             emitted_sync: true,
             done: false,
         })
@@ -1714,7 +1737,7 @@ impl<R: Read> EventReader<R> {
         self.cursors.clear();
         for (m, list) in batches {
             let mut c = Cursor::new(m as i64, list, self.arena.len());
-            if c.next_event(&table.generation, &self.arena, &self.arg_counts)? {
+            if c.next_event(&table.generation, &self.arena, self.arg_counts)? {
                 self.frontier.push(Slot {
                     time: c.ev.time,
                     cursor: self.cursors.len(),
@@ -1738,25 +1761,15 @@ impl<R: Read> EventReader<R> {
     fn try_advance(&mut self, i: usize) -> Result<bool> {
         let table = self.table.as_ref().expect("a generation is installed");
         let c = &mut self.cursors[self.frontier[i].cursor];
-        let (m, gen) = (c.m, self.generation_number);
-        let mut ev = c.ev;
-        let located = |e: Error, c: &Cursor| {
-            let mut e = e;
-            e.location.offset = c.offset;
-            e.location.generation = Some(gen);
-            e.location.batch = c.batches.get(c.idx).map(|b| b.index);
-            e.location.event = Some(c.event_index);
-            e
+        let gen = self.generation_number;
+        let ok = match self.ordering.advance(&mut c.ev, table, c.m, gen) {
+            Ok(ok) => ok,
+            Err(e) => return Err(located(e, c, gen)),
         };
-        let ok = self
-            .ordering
-            .advance(&mut ev, table, m, gen)
-            .map_err(|e| located(e, c))?;
-        c.ev = ev;
         if !ok {
             return Ok(false);
         }
-        if c.next_event(&table.generation, &self.arena, &self.arg_counts)? {
+        if c.next_event(&table.generation, &self.arena, self.arg_counts)? {
             self.frontier[i].time = c.ev.time;
             heap_update(&mut self.frontier, i);
         } else {
@@ -1769,6 +1782,7 @@ impl<R: Read> EventReader<R> {
     /// error stops it (kept in `failed`, to come after the events queued before it). Each
     /// step's events are finished at once, while their generation's tables are current.
     fn produce(&mut self, want: usize) {
+        let id_args = id_args();
         while self.ordering.queue.len() < want && !self.done && self.failed.is_none() {
             let start = self.ordering.queue.len();
             match self.queue_next() {
@@ -1783,7 +1797,8 @@ impl<R: Read> EventReader<R> {
             }
             let fresh = &mut self.ordering.queue[start..];
             for (i, e) in fresh.iter_mut().enumerate() {
-                if let Err(e) = finish(e, &mut self.last_ts, &self.stack_ids, &self.string_ids) {
+                let (stacks, strings) = (&self.stack_ids, &self.string_ids);
+                if let Err(e) = finish(e, &mut self.last_ts, id_args, stacks, strings) {
                     self.ordering.queue.truncate(start + i);
                     self.fail(e);
                     break;
@@ -1976,29 +1991,33 @@ impl<R: Read> EventReader<R> {
 /// `string_ids` answer for the current generation's tables, which every event but the
 /// final Sync refers to.
 #[inline(always)]
-fn finish(e: &mut Event, last_ts: &mut i64, stack_ids: &IdSet, string_ids: &IdSet) -> Result<()> {
-    if e.ty != EV_SYNC {
-        if let Some(table) = &e.table {
-            let s = spec(e.ty);
-            for &i in s.stack_args {
-                let id = e.args[i - 1];
-                let known = id == 0
-                    || stack_ids
-                        .covers(id)
-                        .unwrap_or_else(|| table.generation.stacks.contains_key(&id));
-                if !known {
-                    return Err(unknown_id_error("stack", id, s.name));
-                }
+fn finish(
+    e: &mut Event,
+    last_ts: &mut i64,
+    id_args: &[IdArgs; 256],
+    stack_ids: &IdSet,
+    string_ids: &IdSet,
+) -> Result<()> {
+    if let Some(table) = &e.table {
+        let ids = &id_args[e.ty as usize];
+        for &i in ids.stacks.iter().take_while(|&&i| i != 0) {
+            let id = e.args[i as usize - 1];
+            let known = id == 0
+                || stack_ids
+                    .covers(id)
+                    .unwrap_or_else(|| table.generation.stacks.contains_key(&id));
+            if !known {
+                return Err(unknown_id_error("stack", id, spec(e.ty).name));
             }
-            for &i in s.string_args {
-                let id = e.args[i - 1];
-                let known = id == 0
-                    || string_ids
-                        .covers(id)
-                        .unwrap_or_else(|| table.string(id).is_some());
-                if !known {
-                    return Err(unknown_id_error("string", id, s.name));
-                }
+        }
+        for &i in ids.strings.iter().take_while(|&&i| i != 0) {
+            let id = e.args[i as usize - 1];
+            let known = id == 0
+                || string_ids
+                    .covers(id)
+                    .unwrap_or_else(|| table.string(id).is_some());
+            if !known {
+                return Err(unknown_id_error("string", id, spec(e.ty).name));
             }
         }
     }
@@ -2007,6 +2026,36 @@ fn finish(e: &mut Event, last_ts: &mut i64, stack_ids: &IdSet, string_ids: &IdSe
     }
     *last_ts = e.time;
     Ok(())
+}
+
+/// The argument positions (1-based, 0 ends the list) of an event type's stack and string
+/// ids, in the order Go checks them: the spec's lists, flattened for the per-event check.
+#[derive(Clone, Copy, Default)]
+struct IdArgs {
+    stacks: [u8; 2],
+    strings: [u8; 2],
+}
+
+/// [`IdArgs`] of every type byte; Sync and unused numbers have none.
+fn id_args() -> &'static [IdArgs; 256] {
+    static TABLE: OnceLock<[IdArgs; 256]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [IdArgs::default(); 256];
+        for (ty, ids) in table.iter_mut().enumerate() {
+            let ty = ty as EventType;
+            if ty == EV_SYNC {
+                continue;
+            }
+            let s = spec(ty);
+            for (slot, &i) in ids.stacks.iter_mut().zip(s.stack_args) {
+                *slot = i as u8;
+            }
+            for (slot, &i) in ids.strings.iter_mut().zip(s.string_args) {
+                *slot = i as u8;
+            }
+        }
+        table
+    })
 }
 
 /// Go's error for an event naming a stack or string its generation lacks.
@@ -2093,6 +2142,30 @@ fn go_sort_by_time(v: &mut [Slot]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The flattened id positions are the spec's lists, whole and in order.
+    #[test]
+    fn id_args_are_the_spec_lists() {
+        let listed = |positions: &[u8]| -> Vec<usize> {
+            let used = positions.iter().take_while(|&&i| i != 0);
+            used.map(|&i| usize::from(i)).collect()
+        };
+        for ty in 0..=u8::MAX {
+            let ids = &id_args()[ty as usize];
+            let s = if ty == EV_SYNC {
+                &[][..]
+            } else {
+                spec(ty).stack_args
+            };
+            assert_eq!(listed(&ids.stacks), s, "stacks of type {ty}");
+            let s = if ty == EV_SYNC {
+                &[][..]
+            } else {
+                spec(ty).string_args
+            };
+            assert_eq!(listed(&ids.strings), s, "strings of type {ty}");
+        }
+    }
 
     #[test]
     fn header_only_go126_trace_is_one_sync() {

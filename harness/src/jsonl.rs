@@ -176,43 +176,238 @@ pub fn event_json(event: &Event, profile: Toolchain) -> Result<Json, GoPanic> {
 
 /// Appends one event's line, or the `go_panic` line (and the panic) where Go would crash.
 ///
-/// Writes the JSON text directly (keys in the sorted order that [`event_json`]'s map
-/// serializes them in): this is the listing's hot path, used on every event of every
-/// generated trace and fuzz input.
+/// Writes the JSON text directly, each kind's keys in the sorted order that
+/// [`event_json`]'s map serializes them in: this is the listing's hot path, used on every
+/// event of every generated trace and fuzz input.
 pub fn write_event(out: &mut String, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
-    thread_local! {
-        // One set of field buffers per thread, reused for every line.
-        static FIELDS: std::cell::RefCell<Fields> = std::cell::RefCell::default();
-    }
-    FIELDS.with(|fields| match fields.try_borrow_mut() {
-        Ok(mut fields) => {
-            fields.clear();
-            write_event_with(&mut fields, out, event, profile)
-        }
-        // Only if a field's rendering re-entered this function.
-        Err(_) => write_event_with(&mut Fields::default(), out, event, profile),
-    })
-}
-
-fn write_event_with(
-    fields: &mut Fields,
-    out: &mut String,
-    event: &Event,
-    profile: Toolchain,
-) -> Result<(), GoPanic> {
-    match fields.event(event, profile) {
+    let start = out.len();
+    match write_object(out, event, profile, Listing::Full) {
         Ok(()) => {
-            fields.write_object(out);
             out.push('\n');
             Ok(())
         }
         Err(panic) => {
+            out.truncate(start);
             out.push_str("{\"go_panic\":");
             push_text(out, &panic.message);
             out.push_str("}\n");
             Err(panic)
         }
     }
+}
+
+/// One JSON object written field by field, the caller giving the keys in sorted order.
+struct Object<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl Object<'_> {
+    fn key(&mut self, key: &str) -> &mut String {
+        if !std::mem::take(&mut self.empty) {
+            self.out.push(',');
+        }
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
+        self.out
+    }
+
+    fn number(&mut self, key: &str, n: impl itoa::Integer) {
+        push_integer(self.key(key), n);
+    }
+
+    fn text(&mut self, key: &str, bytes: &[u8]) {
+        push_str(self.key(key), bytes);
+    }
+
+    fn name(&mut self, key: &str, name: &'static str) {
+        push_name(self.key(key), name);
+    }
+
+    fn resource(&mut self, key: &str, r: ResourceId) {
+        push_resource(self.key(key), r);
+    }
+
+    fn frames(&mut self, key: &str, frames: &Option<Vec<api::StackFrame<'_>>>) {
+        if let Some(frames) = frames {
+            push_frames(self.key(key), frames.iter().copied());
+        }
+    }
+}
+
+/// The frames of `stack`, `None` for no stack (the field is left out).
+fn frames_of<'e>(stack: &Stack<'e>) -> Result<Option<Vec<api::StackFrame<'e>>>, GoPanic> {
+    if stack.is_no_stack() {
+        return Ok(None);
+    }
+    stack.frames().map(Some)
+}
+
+/// Which fields an object holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    /// All of them.
+    Full,
+    /// Those of [`version_neutral`]: no Sync clocks, and no stacks on a StateTransition
+    /// to Waiting without a thread (go 1.22 writes its status without a stack).
+    Neutral,
+}
+
+/// The event's object: the same fields as [`event_json`], its accessors called in the same
+/// order (so that the same Go crash is reported first), each kind's keys written in order.
+fn write_object(
+    out: &mut String,
+    event: &Event,
+    profile: Toolchain,
+    listing: Listing,
+) -> Result<(), GoPanic> {
+    let kind = api::kind(event, profile);
+    let (time, m, p, g) = (event.time, event.ctx.m, event.ctx.p, event.ctx.g);
+    let stack = |event| frames_of(&api::stack(event, profile)?);
+    let mut o = Object { out, empty: true };
+    o.out.push('{');
+    match kind {
+        EventKind::Sync => {
+            let sync = api::sync(event, profile)?;
+            let stack = stack(event)?;
+            if let Some(clock) = sync.clock_snapshot.filter(|_| listing == Listing::Full) {
+                push_clock(o.key("clock"), &clock);
+            }
+            o.number("g", g);
+            o.name("kind", kind.name());
+            o.number("m", m);
+            o.number("n", sync.n);
+            o.number("p", p);
+            o.frames("stack", &stack);
+            o.number("time", time);
+        }
+        EventKind::Metric => {
+            let metric = api::metric(event, profile)?;
+            let stack = stack(event)?;
+            o.number("g", g);
+            o.name("kind", kind.name());
+            o.number("m", m);
+            o.name("name", metric.name);
+            o.number("p", p);
+            o.frames("stack", &stack);
+            o.number("time", time);
+            push_value(o.key("value"), &metric.value);
+        }
+        EventKind::Label => {
+            let label = api::label(event, profile)?;
+            let stack = stack(event)?;
+            o.number("g", g);
+            o.name("kind", kind.name());
+            o.text("label", label.label);
+            o.number("m", m);
+            o.number("p", p);
+            o.resource("resource", label.resource);
+            o.frames("stack", &stack);
+            o.number("time", time);
+        }
+        EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
+            let range = api::range(event, profile)?;
+            let attributes = match kind {
+                EventKind::RangeEnd => Some(api::range_attributes(event, profile)?),
+                _ => None,
+            };
+            let stack = stack(event)?;
+            if let Some(attributes) = &attributes {
+                push_attributes(o.key("attributes"), attributes);
+            }
+            o.number("g", g);
+            o.name("kind", kind.name());
+            o.number("m", m);
+            o.text("name", &range.name);
+            o.number("p", p);
+            o.resource("scope", range.scope);
+            o.frames("stack", &stack);
+            o.number("time", time);
+        }
+        EventKind::TaskBegin | EventKind::TaskEnd => {
+            let task = api::task(event, profile)?;
+            let stack = stack(event)?;
+            o.number("g", g);
+            o.name("kind", kind.name());
+            o.number("m", m);
+            o.number("p", p);
+            o.number("parent", task.parent);
+            o.frames("stack", &stack);
+            o.number("task", task.id);
+            o.number("time", time);
+            o.text("type", &task.type_name);
+        }
+        EventKind::RegionBegin | EventKind::RegionEnd => {
+            let region = api::region(event, profile)?;
+            let stack = stack(event)?;
+            o.number("g", g);
+            o.name("kind", kind.name());
+            o.number("m", m);
+            o.number("p", p);
+            o.frames("stack", &stack);
+            o.number("task", region.task);
+            o.number("time", time);
+            o.text("type", region.type_name);
+        }
+        EventKind::Log => {
+            let log = api::log(event, profile)?;
+            let stack = stack(event)?;
+            o.text("category", log.category);
+            o.number("g", g);
+            o.name("kind", kind.name());
+            o.number("m", m);
+            o.text("message", log.message);
+            o.number("p", p);
+            o.frames("stack", &stack);
+            o.number("task", log.task);
+            o.number("time", time);
+        }
+        EventKind::StateTransition => {
+            let transition = api::state_transition(event, profile)?;
+            let mut transition_stack = frames_of(&transition.stack)?;
+            let mut stack = stack(event)?;
+            let status_of_waiting = m == -1 && transition.new.name() == "Waiting";
+            if listing == Listing::Neutral && status_of_waiting {
+                (stack, transition_stack) = (None, None);
+            }
+            o.name("from", transition.old.name());
+            o.number("g", g);
+            o.name("kind", kind.name());
+            o.number("m", m);
+            o.number("p", p);
+            o.text("reason", transition.reason);
+            o.resource("resource", transition.resource);
+            o.frames("stack", &stack);
+            o.number("time", time);
+            o.name("to", transition.new.name());
+            o.frames("transition_stack", &transition_stack);
+        }
+        EventKind::Experimental => {
+            let x = api::experimental(event, profile)?;
+            let stack = stack(event)?;
+            let args = x.arg_names.iter().copied().zip(x.args.iter().copied());
+            push_args(o.key("args"), args);
+            o.number("g", g);
+            o.name("kind", kind.name());
+            o.number("m", m);
+            o.name("name", x.name);
+            o.number("p", p);
+            o.frames("stack", &stack);
+            o.number("time", time);
+        }
+        EventKind::StackSample | EventKind::Bad => {
+            let stack = stack(event)?;
+            o.number("g", g);
+            o.name("kind", kind.name());
+            o.number("m", m);
+            o.number("p", p);
+            o.frames("stack", &stack);
+            o.number("time", time);
+        }
+    }
+    o.out.push('}');
+    Ok(())
 }
 
 /// An object's fields, each rendered into one buffer as `"key":value`, written out with
@@ -229,8 +424,6 @@ struct Span {
     key: &'static str,
     /// Start of `"key":`.
     start: u32,
-    /// Start of the value.
-    value: u32,
     end: u32,
 }
 
@@ -258,13 +451,11 @@ impl Fields {
         self.rendered.push('"');
         self.rendered.push_str(key);
         self.rendered.push_str("\":");
-        let value = offset(self.rendered.len());
         render(&mut self.rendered);
         self.spans.push(Span {
             order: key_order(key),
             key,
             start,
-            value,
             end: offset(self.rendered.len()),
         });
     }
@@ -273,27 +464,20 @@ impl Fields {
         self.field(key, |out| push_integer(out, n));
     }
 
-    pub(crate) fn text(&mut self, key: &'static str, bytes: &[u8]) {
-        self.field(key, |out| push_str(out, bytes));
-    }
-
     /// A string field from text known to be UTF-8 (no lossy decoding).
     pub(crate) fn string(&mut self, key: &'static str, text: &str) {
         self.field(key, |out| push_text(out, text));
+    }
+
+    /// A string field holding one of our own names (see [`push_name`]).
+    pub(crate) fn name(&mut self, key: &'static str, name: &'static str) {
+        self.field(key, |out| push_name(out, name));
     }
 
     /// Forgets every field, keeping the buffers for the next object.
     pub(crate) fn clear(&mut self) {
         self.rendered.clear();
         self.spans.clear();
-    }
-
-    /// The rendered value of field `key`, if there is one.
-    fn rendered(&self, key: &str) -> Option<&str> {
-        self.spans
-            .iter()
-            .find(|span| span.key == key)
-            .and_then(|span| self.rendered.get(span.value as usize..span.end as usize))
     }
 
     pub(crate) fn write_object(&mut self, out: &mut String) {
@@ -363,89 +547,6 @@ impl Fields {
         out.push('}');
         at
     }
-
-    /// The same fields as [`event_json`], with the accessors called in the same order so
-    /// that the same Go crash is reported first.
-    fn event(&mut self, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
-        let kind = api::kind(event, profile);
-        self.number("time", event.time);
-        self.number("m", event.ctx.m);
-        self.number("p", event.ctx.p);
-        self.number("g", event.ctx.g);
-        self.string("kind", kind.name());
-        match kind {
-            EventKind::Sync => {
-                let sync = api::sync(event, profile)?;
-                self.number("n", sync.n);
-                if let Some(clock) = sync.clock_snapshot {
-                    self.field("clock", |out| push_clock(out, &clock));
-                }
-            }
-            EventKind::Metric => {
-                let m = api::metric(event, profile)?;
-                self.string("name", m.name);
-                self.field("value", |out| push_value(out, &m.value));
-            }
-            EventKind::Label => {
-                let l = api::label(event, profile)?;
-                self.text("label", l.label);
-                self.field("resource", |out| push_resource(out, l.resource));
-            }
-            EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
-                let r = api::range(event, profile)?;
-                self.text("name", &r.name);
-                self.field("scope", |out| push_resource(out, r.scope));
-                if kind == EventKind::RangeEnd {
-                    let attributes = api::range_attributes(event, profile)?;
-                    self.field("attributes", |out| push_attributes(out, &attributes));
-                }
-            }
-            EventKind::TaskBegin | EventKind::TaskEnd => {
-                let t = api::task(event, profile)?;
-                self.number("task", t.id);
-                self.number("parent", t.parent);
-                self.text("type", &t.type_name);
-            }
-            EventKind::RegionBegin | EventKind::RegionEnd => {
-                let r = api::region(event, profile)?;
-                self.number("task", r.task);
-                self.text("type", r.type_name);
-            }
-            EventKind::Log => {
-                let l = api::log(event, profile)?;
-                self.number("task", l.task);
-                self.text("category", l.category);
-                self.text("message", l.message);
-            }
-            EventKind::StateTransition => {
-                let s = api::state_transition(event, profile)?;
-                self.field("resource", |out| push_resource(out, s.resource));
-                self.string("from", s.old.name());
-                self.string("to", s.new.name());
-                self.text("reason", s.reason);
-                if !s.stack.is_no_stack() {
-                    let frames = s.stack.frames()?;
-                    self.field("transition_stack", |out| {
-                        push_frames(out, frames.iter().copied())
-                    });
-                }
-            }
-            EventKind::Experimental => {
-                let x = api::experimental(event, profile)?;
-                self.string("name", x.name);
-                self.field("args", |out| {
-                    push_args(out, x.arg_names.iter().copied().zip(x.args.iter().copied()))
-                });
-            }
-            EventKind::StackSample | EventKind::Bad => {}
-        }
-        let stack = api::stack(event, profile)?;
-        if !stack.is_no_stack() {
-            let frames = stack.frames()?;
-            self.field("stack", |out| push_frames(out, frames.iter().copied()));
-        }
-        Ok(())
-    }
 }
 
 /// Appends integer `n` in decimal (without the formatting machinery: every line holds
@@ -457,7 +558,23 @@ pub(crate) fn push_integer(out: &mut String, n: impl itoa::Integer) {
 /// A JSON string of `bytes` read as UTF-8 (invalid sequences as U+FFFD), escaped exactly
 /// as `serde_json` escapes (so both writers of the format agree byte for byte).
 pub(crate) fn push_str(out: &mut String, bytes: &[u8]) {
-    push_text(out, &String::from_utf8_lossy(bytes));
+    match std::str::from_utf8(bytes) {
+        Ok(text) => push_text(out, text),
+        Err(_) => push_text(out, &String::from_utf8_lossy(bytes)),
+    }
+}
+
+/// A JSON string of one of our own names (kinds, states, metric and event names): plain
+/// ASCII that needs no escape, so it is copied without the scan [`push_text`] makes.
+pub(crate) fn push_name(out: &mut String, name: &'static str) {
+    debug_assert!(
+        name.bytes()
+            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'),
+        "{name:?} needs escaping"
+    );
+    out.push('"');
+    out.push_str(name);
+    out.push('"');
 }
 
 /// A JSON string of `text`, escaped exactly as `serde_json` escapes.
@@ -659,21 +776,13 @@ pub fn version_neutral(listing: &str) -> Result<Vec<Json>, String> {
 /// JSON parser: the same objects, one per line. Used where it runs per fuzz execution.
 pub fn neutral_listing(trace: &[u8], profile: Toolchain) -> crate::Result<String> {
     let mut out = String::new();
-    let mut fields = Fields::default();
     for event in crate::order::EventReader::new(trace, profile)? {
         let event = event?;
-        fields.clear();
-        if fields.event(&event, profile).is_err() {
+        let start = out.len();
+        if write_object(&mut out, &event, profile, Listing::Neutral).is_err() {
+            out.truncate(start);
             break;
         }
-        let status_of_waiting = fields.rendered("kind") == Some("\"StateTransition\"")
-            && event.ctx.m == -1
-            && fields.rendered("to") == Some("\"Waiting\"");
-        fields.spans.retain(|span| {
-            span.key != "clock"
-                && !(status_of_waiting && matches!(span.key, "stack" | "transition_stack"))
-        });
-        fields.write_object(&mut out);
         out.push('\n');
     }
     Ok(out)
@@ -723,11 +832,24 @@ mod tests {
     }
 
     /// The direct writer and the `serde_json` object agree on every event of the corpus
-    /// under every release, and on strings that need every kind of escape.
+    /// and of generated traces of every version, under every release (every kind of
+    /// event but Bad among them), and on strings that need every kind of escape.
     #[test]
     fn direct_writer_equals_serde_json() {
         let mut compared = 0;
-        for (path, bytes) in corpus_traces() {
+        let mut kinds = std::collections::BTreeSet::new();
+        let mut traces = corpus_traces();
+        for version in Version::V2 {
+            for seed in 0..8 {
+                let config = crate::gen::Config {
+                    version,
+                    ..crate::gen::Config::default()
+                };
+                let name = format!("generated {version} seed {seed}");
+                traces.push((name.into(), crate::gen::generate(&config, seed)));
+            }
+        }
+        for (path, bytes) in traces {
             for profile in Toolchain::ALL {
                 let Ok(reader) = EventReader::new(&bytes[..], profile) else {
                     continue;
@@ -741,11 +863,13 @@ mod tests {
                     };
                     assert_eq!(direct, expected + "\n", "{}", path.display());
                     assert_eq!(written.is_ok(), event_json(&event, profile).is_ok());
+                    kinds.insert(api::kind(&event, profile).name());
                     compared += 1;
                 }
             }
         }
         assert!(compared > 10_000, "{compared}");
+        assert_eq!(kinds.len(), 14, "kinds seen: {kinds:?}");
         let awkward: Vec<u8> = (0u8..=0x7f).chain([0xff, 0xc3, 0xa9, b'"']).collect();
         let mut direct = String::new();
         push_str(&mut direct, &awkward);

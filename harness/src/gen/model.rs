@@ -671,7 +671,7 @@ impl<'c> Model<'c> {
         &mut self,
         tick: u64,
         ctx: (i64, i64, i64),
-        kind: &str,
+        kind: &'static str,
         fields: impl FnOnce(&mut Fields),
     ) {
         if let Some(notes) = &mut self.notes {
@@ -679,7 +679,7 @@ impl<'c> Model<'c> {
                 f.number("m", ctx.0);
                 f.number("p", ctx.1);
                 f.number("g", ctx.2);
-                f.string("kind", kind);
+                f.name("kind", kind);
                 fields(f);
             });
         }
@@ -693,16 +693,16 @@ impl<'c> Model<'c> {
         tick: u64,
         ctx: (i64, i64, i64),
         g: u64,
-        from: &str,
-        to: &str,
+        from: &'static str,
+        to: &'static str,
         reason: u64,
         transition: Option<u64>,
         own_stack: u64,
     ) {
         self.note(tick, ctx, "StateTransition", |f| {
             f.field("resource", |out| push_resource(out, gscope(g)));
-            f.string("from", from);
-            f.string("to", to);
+            f.name("from", from);
+            f.name("to", to);
             if reason == 0 {
                 f.string("reason", "");
             } else {
@@ -715,11 +715,18 @@ impl<'c> Model<'c> {
         });
     }
 
-    fn note_p(&mut self, tick: u64, ctx: (i64, i64, i64), p: usize, from: &str, to: &str) {
+    fn note_p(
+        &mut self,
+        tick: u64,
+        ctx: (i64, i64, i64),
+        p: usize,
+        from: &'static str,
+        to: &'static str,
+    ) {
         self.note(tick, ctx, "StateTransition", |f| {
             f.field("resource", |out| push_resource(out, pscope(p)));
-            f.string("from", from);
-            f.string("to", to);
+            f.name("from", from);
+            f.name("to", to);
             f.string("reason", "");
         });
     }
@@ -729,7 +736,7 @@ impl<'c> Model<'c> {
         &mut self,
         tick: u64,
         ctx: (i64, i64, i64),
-        kind: &str,
+        kind: &'static str,
         name: &str,
         scope: ResourceId,
     ) {

@@ -31,6 +31,11 @@ fn ordering(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function("parse+order", |b| {
         b.iter(|| {
+            trace_harness::bench::count_events(EventReader::new(&bytes[..], profile).unwrap())
+        })
+    });
+    group.bench_function("parse+order (iterator)", |b| {
+        b.iter(|| {
             EventReader::new(&bytes[..], profile)
                 .unwrap()
                 .filter(|e| e.is_ok())
@@ -38,11 +43,14 @@ fn ordering(c: &mut Criterion) {
         })
     });
     group.bench_function("dump", |b| {
-        let mut out = Vec::new();
+        let (mut out, mut chunk) = (Vec::new(), Vec::new());
         b.iter(|| {
             out.clear();
-            for e in EventReader::new(&bytes[..], profile).unwrap() {
-                trace_harness::dump::write_event(&mut out, &e.unwrap(), profile);
+            let mut events = EventReader::new(&bytes[..], profile).unwrap();
+            while events.next_events(&mut chunk).unwrap() {
+                for e in &chunk {
+                    trace_harness::dump::write_event(&mut out, e, profile);
+                }
             }
             out.len()
         })

@@ -6,7 +6,7 @@ use crate::spec::ev;
 use crate::version::{Toolchain, Version};
 
 /// One top-level record.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Record {
     /// An `EventBatch` record and its events; `size` overrides the computed payload size.
     Batch {
@@ -71,7 +71,7 @@ pub(crate) struct Span {
 }
 
 /// A trace as records.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Layout {
     pub header: Vec<u8>,
     pub version: Version,
@@ -119,6 +119,9 @@ impl Layout {
     pub(crate) fn encode_with_spans(&self) -> (Vec<u8>, Vec<Span>) {
         let mut out = self.header.clone();
         let mut spans = Vec::with_capacity(self.records.len());
+        // A batch's payload is encoded apart first: its length leads the batch, and
+        // copying the payload costs less than measuring every event before encoding it.
+        let mut body = Vec::new();
         for record in &self.records {
             let start = out.len();
             match record {
@@ -129,15 +132,14 @@ impl Layout {
                     events,
                     size,
                 } => {
-                    // The payload's length comes first: measure it rather than encode twice.
-                    let body_len: usize = events.iter().map(RawEvent::encoded_len).sum();
-                    let size = size.unwrap_or(body_len as u64);
+                    body.clear();
+                    for e in events {
+                        e.encode(&mut body);
+                    }
+                    let size = size.unwrap_or(body.len() as u64);
                     RawEvent::new(ev::EVENT_BATCH, &[*gen, *m, *time, size]).encode(&mut out);
                     let payload = out.len();
-                    out.reserve(body_len);
-                    for e in events {
-                        e.encode(&mut out);
-                    }
+                    out.extend_from_slice(&body);
                     spans.push(Span {
                         start,
                         payload,

@@ -321,6 +321,8 @@ catalogue! {
 
 /// Steps per generation at most: enough events to corrupt, small enough to test fast.
 const MAX_STEPS: usize = 160;
+/// Steps per generation for corruptions whose pattern short generations rarely hold.
+const RARE_STEPS: usize = 96;
 /// How many seeds after the asked-for one are tried before a corruption gives up.
 const ATTEMPTS: u64 = 64;
 
@@ -410,8 +412,7 @@ impl Corruption {
             Some(_) => *self.versions().first()?,
             None => config.version,
         };
-        let bytes = gen::generate(&config, seed);
-        let layout = Layout::parse(&bytes, config.version)?;
+        let layout = gen::generate_layout(&config, seed);
         let mut rng = SplitMix64(seed ^ 0x5eed_c0de);
         let (bytes, expect) = self.corrupt(&layout, &mut rng)?;
         let expect = Toolchain::ALL
@@ -484,12 +485,16 @@ impl Corruption {
             DuplicateStackId | StackIdZero | OversizedStack | FrameUnknownString => {
                 config.stacks = config.stacks.max(2)
             }
+            // A GoCreate and a GoSwitch in one batch, or a switch that destroys a
+            // goroutine another event then wakes: rare in short generations too.
+            GoSwitchToNotWaiting | GoUnblockAfterSwitchDestroy => {
+                config.features.coroutines = true;
+                config.steps_per_generation = config.steps_per_generation.max(RARE_STEPS);
+            }
             GoSwitchToUnknown
-            | GoSwitchToNotWaiting
             | UseAfterSwitchDestroy
             | GoSwitchWithoutGoroutine
             | GoStartAfterSwitchDestroy
-            | GoUnblockAfterSwitchDestroy
             | Go123EventsInGo122 => config.features.coroutines = true,
             GoSwitchInSyscall => {
                 config.features.coroutines = true;
@@ -499,7 +504,18 @@ impl Corruption {
             ProcStealOfUnknown | ProcStealOfRunning | ProcStealOfIdle => {
                 config.features.syscalls = true
             }
-            SweepEndedNeverBegun | MarkAssistEndedNeverBegun => config.features.gc = true,
+            SweepEndedNeverBegun => config.features.gc = true,
+            // A mark assist that ends before its goroutine blocks, and a goroutine waiting
+            // at a generation's end, are rare in short generations: longer ones find one
+            // in far fewer attempts.
+            MarkAssistEndedNeverBegun => {
+                config.features.gc = true;
+                config.steps_per_generation = config.steps_per_generation.max(RARE_STEPS);
+            }
+            GoStatusStackInGo122 => {
+                config.steps_per_generation = config.steps_per_generation.max(RARE_STEPS);
+                config.goroutines = config.goroutines.max(6);
+            }
             TaskEndedTwice => config.features.annotations = true,
             CpuSampleUnknownStack => config.features.cpu_samples = true,
             _ => {}

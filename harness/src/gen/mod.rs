@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 use crate::api::{ClockSnapshot, WallTime};
-use crate::jsonl::Fields;
+use crate::corrupt::layout::{Layout, Record};
 use crate::raw::RawEvent;
 use crate::records::MAX_BATCH_SIZE;
 use crate::spec::ev;
@@ -49,65 +49,173 @@ pub fn generate_with_oracle(config: &Config, seed: u64) -> Generated {
     run(config, seed, true)
 }
 
-/// Encodes `events` as one batch record of generation `gen` on `thread`.
-fn batch(out: &mut Vec<u8>, gen: u64, thread: u64, time: u64, events: &[RawEvent<'_>]) {
-    // The size comes first: measured, so that the events are encoded once, in place.
-    let size: usize = events.iter().map(RawEvent::encoded_len).sum();
-    RawEvent::new(ev::EVENT_BATCH, &[gen, thread, time, size as u64]).encode(out);
-    out.reserve(size);
-    for e in events {
-        e.encode(out);
+/// Where the generator's top-level records go: encoded bytes, or records whose batches
+/// keep their events (what corruptions edit). One code path writes both, so they agree.
+trait Sink {
+    /// One record, built apart so that the Ms' batches can be interleaved.
+    type Record;
+    /// Appends a record built by [`Sink::timed`].
+    fn push(&mut self, record: Self::Record);
+    /// Appends a batch record of generation `gen` on `thread` holding `events`.
+    fn batch(&mut self, gen: u64, thread: u64, time: u64, events: Vec<RawEvent<'static>>);
+    /// Appends a record outside any batch.
+    fn loose(&mut self, event: RawEvent<'static>);
+    /// A batch record of timed events, timed from the first; `size` is their encoded length.
+    fn timed(gen: u64, thread: u64, events: &[Timed], size: usize) -> Self::Record;
+}
+
+impl Sink for Vec<u8> {
+    type Record = Vec<u8>;
+
+    fn push(&mut self, record: Vec<u8>) {
+        self.extend(record);
+    }
+
+    fn batch(&mut self, gen: u64, thread: u64, time: u64, events: Vec<RawEvent<'static>>) {
+        // The size comes first: measured, so that the events are encoded once, in place.
+        let size: usize = events.iter().map(RawEvent::encoded_len).sum();
+        RawEvent::new(ev::EVENT_BATCH, &[gen, thread, time, size as u64]).encode(self);
+        self.reserve(size);
+        for e in &events {
+            e.encode(self);
+        }
+    }
+
+    fn loose(&mut self, event: RawEvent<'static>) {
+        event.encode(self);
+    }
+
+    fn timed(gen: u64, thread: u64, events: &[Timed], size: usize) -> Vec<u8> {
+        let base = events.first().map_or(0, |e| e.tick);
+        let mut record = Vec::with_capacity(size + 24);
+        RawEvent::new(ev::EVENT_BATCH, &[gen, thread, base, size as u64]).encode(&mut record);
+        // Canonical varints written straight into the batch: the generator's hot path.
+        let mut last = base;
+        for e in events {
+            record.push(e.ty);
+            crate::varint::write(&mut record, e.tick - last);
+            for &a in e.args() {
+                crate::varint::write(&mut record, a);
+            }
+            last = e.tick;
+        }
+        record
     }
 }
 
-/// Encodes timed events as event batches of at most `limit` events and at most
-/// [`MAX_BATCH_SIZE`] payload bytes (the runtime's buffer size, which parsers enforce),
-/// each timed from its first event; returns each batch record's bytes.
-fn timed_batches(gen: u64, thread: u64, events: &[Timed], limit: usize) -> Vec<Vec<u8>> {
-    let mut records = Vec::new();
-    // Timed events take a few bytes each; a batch never holds more than the size limit.
-    let mut body = Vec::with_capacity((events.len() * 4).min(MAX_BATCH_SIZE as usize) + 16);
-    let (mut base, mut last, mut count) = (0, 0, 0);
-    let mut flush = |body: &mut Vec<u8>, base: u64| {
-        let mut record = Vec::with_capacity(body.len() + 24);
-        RawEvent::new(ev::EVENT_BATCH, &[gen, thread, base, body.len() as u64]).encode(&mut record);
-        record.append(body);
-        records.push(record);
-    };
-    // Canonical varints written straight into the batch: the generator's hot path.
-    let encode = |body: &mut Vec<u8>, e: &Timed, dt: u64| {
-        body.push(e.ty);
-        crate::varint::write(body, dt);
-        for &a in e.args() {
-            crate::varint::write(body, a);
-        }
-    };
-    for e in events {
-        let mark = body.len();
-        if count > 0 {
-            encode(&mut body, e, e.tick - last);
-        }
-        if count == 0 || count == limit || body.len() > MAX_BATCH_SIZE as usize {
-            if count > 0 {
-                body.truncate(mark);
-                flush(&mut body, base);
-            }
-            (base, count) = (e.tick, 0);
-            encode(&mut body, e, 0);
-        }
-        last = e.tick;
-        count += 1;
+impl Sink for Vec<Record> {
+    type Record = Record;
+
+    fn push(&mut self, record: Record) {
+        Vec::push(self, record);
     }
-    if count > 0 {
-        flush(&mut body, base);
+
+    fn batch(&mut self, gen: u64, thread: u64, time: u64, events: Vec<RawEvent<'static>>) {
+        Vec::push(
+            self,
+            Record::Batch {
+                gen,
+                m: thread,
+                time,
+                events,
+                size: None,
+            },
+        );
+    }
+
+    fn loose(&mut self, event: RawEvent<'static>) {
+        Vec::push(self, Record::Loose(event));
+    }
+
+    fn timed(gen: u64, thread: u64, events: &[Timed], _size: usize) -> Record {
+        let base = events.first().map_or(0, |e| e.tick);
+        let mut last = base;
+        let events = events
+            .iter()
+            .map(|e| {
+                let mut args = [0u64; 5];
+                args[0] = e.tick - last;
+                args[1..=e.args().len()].copy_from_slice(e.args());
+                last = e.tick;
+                RawEvent::new(e.ty, &args[..=e.args().len()])
+            })
+            .collect();
+        Record::Batch {
+            gen,
+            m: thread,
+            time: base,
+            events,
+            size: None,
+        }
+    }
+}
+
+/// Bytes timed event `e` takes in a batch, `dt` after the one before it.
+fn timed_len(e: &Timed, dt: u64) -> usize {
+    1 + crate::varint::canonical_len(dt)
+        + e.args()
+            .iter()
+            .map(|&a| crate::varint::canonical_len(a))
+            .sum::<usize>()
+}
+
+/// Timed events as event batch records of at most `limit` events and at most
+/// [`MAX_BATCH_SIZE`] payload bytes (the runtime's buffer size, which parsers enforce),
+/// each timed from its first event.
+fn timed_batches<S: Sink>(gen: u64, thread: u64, events: &[Timed], limit: usize) -> Vec<S::Record> {
+    let mut records = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, e) in events.iter().enumerate() {
+        if i > start {
+            let len = timed_len(e, e.tick - events[i - 1].tick);
+            if i - start < limit && size + len <= MAX_BATCH_SIZE as usize {
+                size += len;
+                continue;
+            }
+            records.push(S::timed(gen, thread, &events[start..i], size));
+        }
+        (start, size) = (i, timed_len(e, 0));
+    }
+    if start < events.len() {
+        records.push(S::timed(gen, thread, &events[start..], size));
     }
     records
 }
 
 fn run(config: &Config, seed: u64, oracle: bool) -> Generated {
+    let mut bytes = config.version.header().to_vec();
+    let (listing, events, longest_chain) = run_into(config, seed, oracle, &mut bytes);
+    Generated {
+        bytes,
+        listing,
+        events,
+        longest_chain,
+    }
+}
+
+/// A valid trace for `config` as records, each batch keeping its events: what
+/// [`Layout::parse`] makes of [`generate`]'s bytes, without encoding and decoding them.
+pub(crate) fn generate_layout(config: &Config, seed: u64) -> Layout {
+    let mut records = Vec::new();
+    run_into(config, seed, false, &mut records);
+    Layout {
+        header: config.version.header().to_vec(),
+        version: config.version,
+        records,
+    }
+}
+
+/// Runs the model for `config` and `seed`, writing its records to `out`; returns the
+/// oracle's listing (empty without `oracle`), the wire events written and the longest
+/// switch chain.
+fn run_into<S: Sink>(
+    config: &Config,
+    seed: u64,
+    oracle: bool,
+    out: &mut S,
+) -> (String, u64, usize) {
     let mut model = Model::new(config, seed, oracle);
     let version = config.version;
-    let mut out = version.header().to_vec();
     let mut syncs = 0;
     for i in 0..config.generations {
         let gen = config.first_generation.saturating_add(i);
@@ -136,26 +244,21 @@ fn run(config: &Config, seed: u64, oracle: bool) -> Generated {
             model.step();
         }
         let generation = model.end_generation();
-        write_generation(&mut out, config, gen, clock, generation, model.chooser());
+        write_generation(out, config, gen, clock, generation, model.chooser());
     }
     let listing = if oracle {
         render_listing(config, &model.take_notes(), syncs)
     } else {
         String::new()
     };
-    Generated {
-        bytes: out,
-        listing,
-        events: model.events,
-        longest_chain: model.longest_chain,
-    }
+    (listing, model.events, model.longest_chain)
 }
 
 /// Lays out one generation's batches the way the runtime does: sync (go 1.25+), strings,
 /// stacks, the Ms' event batches interleaved, statuses of unmentioned goroutines, CPU
 /// samples, experiment data, frequency (before go 1.25), and EndOfGeneration (go 1.26).
-fn write_generation(
-    out: &mut Vec<u8>,
+fn write_generation<S: Sink>(
+    out: &mut S,
     config: &Config,
     gen: u64,
     clock: Option<(u64, u64, u64)>,
@@ -164,12 +267,12 @@ fn write_generation(
 ) {
     let start = g.start;
     if let Some((mono, sec, nsec)) = clock {
-        let events = [
+        let events = vec![
             RawEvent::new(ev::SYNC, &[]),
             RawEvent::new(ev::FREQUENCY, &[config.frequency]),
             RawEvent::new(ev::CLOCK_SNAPSHOT, &[1, mono, sec, nsec]),
         ];
-        batch(out, gen, NO_THREAD, start, &events);
+        out.batch(gen, NO_THREAD, start, events);
     }
     let mut strings = vec![RawEvent::new(ev::STRINGS, &[])];
     for (i, s) in STRINGS.iter().enumerate() {
@@ -177,7 +280,7 @@ fn write_generation(
         e.data = Some(Cow::Borrowed(s.as_bytes()));
         strings.push(e);
     }
-    batch(out, gen, NO_THREAD, start, &strings);
+    out.batch(gen, NO_THREAD, start, strings);
     if config.stacks > 0 {
         let mut stacks = vec![RawEvent::new(ev::STACKS, &[])];
         for id in 1..=config.stacks as u64 {
@@ -189,7 +292,7 @@ fn write_generation(
                 .collect();
             stacks.push(stack);
         }
-        batch(out, gen, NO_THREAD, start, &stacks);
+        out.batch(gen, NO_THREAD, start, stacks);
     }
 
     // Each M's events in batches of at most `limit`, the Ms' batches interleaved at random
@@ -198,28 +301,28 @@ fn write_generation(
         BatchSplit::Whole => usize::MAX,
         BatchSplit::Every(n) => usize::from(n.max(1)),
     };
-    let mut queues: Vec<std::vec::IntoIter<Vec<u8>>> = g
+    let mut queues: Vec<std::vec::IntoIter<S::Record>> = g
         .batches
         .iter()
         .enumerate()
-        .map(|(m, events)| timed_batches(gen, m as u64 + 1, events, limit).into_iter())
+        .map(|(m, events)| timed_batches::<S>(gen, m as u64 + 1, events, limit).into_iter())
         .filter(|records| records.len() > 0)
         .collect();
     while !queues.is_empty() {
         let i = c.below(queues.len());
-        out.extend(queues[i].next().expect("non-empty queue"));
+        out.push(queues[i].next().expect("non-empty queue"));
         if queues[i].len() == 0 {
             drop(queues.swap_remove(i));
         }
     }
-    for record in timed_batches(gen, NO_THREAD, &g.no_thread, usize::MAX) {
-        out.extend(record);
+    for record in timed_batches::<S>(gen, NO_THREAD, &g.no_thread, usize::MAX) {
+        out.push(record);
     }
     // CPU samples in batches that stay under the size limit too.
     for chunk in g.samples.chunks(MAX_BATCH_SIZE as usize / 64) {
         let mut samples = vec![RawEvent::new(ev::CPU_SAMPLES, &[])];
         samples.extend(chunk.iter().map(|s| RawEvent::new(ev::CPU_SAMPLE, s)));
-        batch(out, gen, NO_THREAD, start, &samples);
+        out.batch(gen, NO_THREAD, start, samples);
     }
     if config.alloc_free() {
         // Side data of the experiment; parsers keep it opaque. The first byte is its
@@ -229,19 +332,18 @@ fn write_generation(
             &[ALLOC_FREE_EXPERIMENT, gen, 1, start],
         );
         e.data = Some(Cow::Owned(vec![0, 8, 16, 24]));
-        e.encode(out);
+        out.loose(e);
     }
     if config.version < Version::Go125 {
-        batch(
-            out,
+        out.batch(
             gen,
             NO_THREAD,
             start,
-            &[RawEvent::new(ev::FREQUENCY, &[config.frequency])],
+            vec![RawEvent::new(ev::FREQUENCY, &[config.frequency])],
         );
     }
     if config.version >= Version::Go126 {
-        RawEvent::new(ev::END_OF_GENERATION, &[]).encode(out);
+        out.loose(RawEvent::new(ev::END_OF_GENERATION, &[]));
     }
 }
 
@@ -260,14 +362,10 @@ fn render_listing(config: &Config, notes: &Notes, syncs: u64) -> String {
     notes.render(&mut text, |tick| {
         fix(model::ticks_to_ns(tick, config.frequency))
     });
-    let mut end = Fields::default();
-    end.number("time", fix(0));
-    end.number("m", -1);
-    end.number("p", -1);
-    end.number("g", -1);
-    end.string("kind", "Sync");
-    end.number("n", syncs + 1);
-    end.write_object(&mut text);
+    let time = fix(0);
+    model::write_note(&mut text, (-1, -1, -1), "Sync", Some(time), |f| {
+        f.number("n", syncs + 1)
+    });
     text.push('\n');
     text
 }
@@ -364,6 +462,28 @@ mod tests {
                 kinds.get(kind).is_some_and(|&n| n >= 50),
                 "{kind}: {kinds:?}"
             );
+        }
+    }
+
+    /// The records the generator keeps for corruptions are what its bytes parse to, with
+    /// every feature and batch split in every version.
+    #[test]
+    fn generated_layout_is_what_the_bytes_parse_to() {
+        for version in Version::V2 {
+            for seed in 0..40u64 {
+                let mut config = Config::from_seed(version, seed);
+                if seed % 2 == 0 {
+                    config.features = Features::ALL;
+                }
+                if seed % 3 == 0 {
+                    config.batch_split = BatchSplit::Every(1 + seed as u16 % 7);
+                }
+                let bytes = generate(&config, seed);
+                let layout = generate_layout(&config, seed);
+                assert_eq!(layout.encode(), bytes, "{version} seed {seed}");
+                let parsed = Layout::parse(&bytes, version).expect("whole batches");
+                assert_eq!(layout, parsed, "{version} seed {seed}");
+            }
         }
     }
 

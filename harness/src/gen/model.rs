@@ -14,7 +14,8 @@ use super::config::{Config, TimePolicy};
 use crate::api::{ClockSnapshot, RangeAttribute, ResourceId, StackFrame, Value};
 use crate::generation::go_f64_to_i64;
 use crate::jsonl::{
-    push_args, push_attributes, push_clock, push_frames, push_integer, push_resource, Fields,
+    push_args, push_attributes, push_clock, push_frames, push_integer, push_name, push_resource,
+    push_text,
 };
 use crate::seeded::SplitMix64;
 use crate::spec::{self, ev, EventType};
@@ -106,19 +107,19 @@ fn frames_of(id: u64) -> impl Iterator<Item = StackFrame<'static>> {
 }
 
 /// Field `key`: the frames of stack `id` (`[]` for stack 0).
-fn stack_field(f: &mut Fields, key: &'static str, id: u64) {
+fn stack_field(f: &mut NoteWriter<'_>, key: &'static str, id: u64) {
     f.field(key, |out| push_frames(out, frames_of(id)));
 }
 
 /// The event's `"stack"`, when it has one (`id` non-zero).
-fn with_stack(f: &mut Fields, id: u64) {
+fn with_stack(f: &mut NoteWriter<'_>, id: u64) {
     if id != 0 {
         stack_field(f, "stack", id);
     }
 }
 
 /// String `id` of the string table as a JSON string field.
-fn string_field(f: &mut Fields, key: &'static str, id: u64) {
+fn string_field(f: &mut NoteWriter<'_>, key: &'static str, id: u64) {
     f.string(key, STRINGS[id as usize - 1]);
 }
 
@@ -442,17 +443,151 @@ struct Note {
 pub(super) struct Notes {
     text: String,
     notes: Vec<Note>,
-    /// The fields of the note being written, kept to reuse their buffers.
-    scratch: Fields,
+}
+
+/// The keys every note has, sorted; `"time"` is left as a gap (see [`Note`]).
+const COMMON_KEYS: [&str; 5] = ["g", "kind", "m", "p", "time"];
+
+/// Writes one note's object straight into the notes' buffer: the note gives its own keys
+/// in sorted order, and the keys every note has are merged in at their sorted places, so
+/// no field is rendered apart, sorted or copied.
+pub(super) struct NoteWriter<'a> {
+    out: &'a mut String,
+    /// The note's M, P and G.
+    ctx: (i64, i64, i64),
+    kind: &'static str,
+    /// Index in [`COMMON_KEYS`] of the next common key due.
+    next_common: usize,
+    /// Whether no field (nor the time gap) has been written yet.
+    empty: bool,
+    /// The time, when known as the object is written; otherwise a gap is left for it.
+    time: Option<i64>,
+    /// Offset of the time gap, once passed.
+    gap: usize,
+    /// The last key written, to check the order the note gives its keys in.
+    last: &'static str,
+}
+
+/// `a < b` for non-empty keys, decided by the first byte when it differs (as it mostly
+/// does) without a call to `memcmp`.
+#[inline]
+fn sorts_before(a: &str, b: &str) -> bool {
+    match a.as_bytes().first().cmp(&b.as_bytes().first()) {
+        std::cmp::Ordering::Equal => a < b,
+        order => order.is_lt(),
+    }
+}
+
+impl NoteWriter<'_> {
+    /// Starts `key`'s value, after the common keys that sort before it.
+    fn key(&mut self, key: &'static str) -> &mut String {
+        debug_assert!(self.last < key, "note key {key} after {}", self.last);
+        self.last = key;
+        self.common_before(key);
+        self.separate();
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
+        self.out
+    }
+
+    fn separate(&mut self) {
+        if !std::mem::take(&mut self.empty) {
+            self.out.push(',');
+        }
+    }
+
+    /// Writes the common keys due before `key` (all of them for `"~"`, past any key).
+    fn common_before(&mut self, key: &str) {
+        while self.next_common < COMMON_KEYS.len()
+            && sorts_before(COMMON_KEYS[self.next_common], key)
+        {
+            let common = COMMON_KEYS[self.next_common];
+            self.next_common += 1;
+            if common == "time" && self.time.is_none() {
+                // The time goes here when the listing is rendered; what follows the gap
+                // starts with its comma.
+                self.gap = self.out.len();
+                self.empty = false;
+                continue;
+            }
+            self.separate();
+            self.out.push('"');
+            self.out.push_str(common);
+            self.out.push_str("\":");
+            match common {
+                "g" => push_integer(self.out, self.ctx.2),
+                "kind" => push_name(self.out, self.kind),
+                "m" => push_integer(self.out, self.ctx.0),
+                "p" => push_integer(self.out, self.ctx.1),
+                _ => push_integer(self.out, self.time.unwrap_or_default()),
+            }
+        }
+    }
+
+    pub(super) fn field(&mut self, key: &'static str, render: impl FnOnce(&mut String)) {
+        render(self.key(key));
+    }
+
+    pub(super) fn number(&mut self, key: &'static str, n: impl itoa::Integer) {
+        push_integer(self.key(key), n);
+    }
+
+    /// A string field from text known to be UTF-8.
+    pub(super) fn string(&mut self, key: &'static str, text: &str) {
+        push_text(self.key(key), text);
+    }
+
+    /// A string field holding one of our own names.
+    pub(super) fn name(&mut self, key: &'static str, name: &'static str) {
+        push_name(self.key(key), name);
+    }
+
+    /// Writes the common keys still due and closes the object; returns the gap's offset.
+    fn finish(mut self) -> usize {
+        self.common_before("~");
+        self.out.push('}');
+        self.gap
+    }
+}
+
+/// Writes a note's object to `out` (see [`Notes::push`]), with `time` if given; returns
+/// the offset of the time gap (left when `time` is `None`).
+pub(super) fn write_note(
+    out: &mut String,
+    ctx: (i64, i64, i64),
+    kind: &'static str,
+    time: Option<i64>,
+    fields: impl FnOnce(&mut NoteWriter<'_>),
+) -> usize {
+    out.push('{');
+    let mut writer = NoteWriter {
+        out,
+        ctx,
+        kind,
+        next_common: 0,
+        empty: true,
+        time,
+        gap: 0,
+        last: "",
+    };
+    fields(&mut writer);
+    writer.finish()
 }
 
 impl Notes {
-    /// Notes an event at `tick` with the fields `fields` writes (not `"time"`).
-    fn push(&mut self, tick: u64, fields: impl FnOnce(&mut Fields)) {
-        self.scratch.clear();
-        fields(&mut self.scratch);
+    /// Notes an event at `tick` with context `ctx` and kind `kind`, with the fields
+    /// `fields` writes, in sorted key order (not the common ones: `g`, `kind`, `m`, `p`,
+    /// `time`).
+    fn push(
+        &mut self,
+        tick: u64,
+        ctx: (i64, i64, i64),
+        kind: &'static str,
+        fields: impl FnOnce(&mut NoteWriter<'_>),
+    ) {
         let start = self.text.len();
-        let gap = self.scratch.write_object_with_gap(&mut self.text, "time");
+        let gap = write_note(&mut self.text, ctx, kind, None, fields);
         self.notes.push(Note {
             tick,
             start,
@@ -666,22 +801,16 @@ impl<'c> Model<'c> {
     }
 
     /// Notes a high-level event at `tick` with context `ctx`; `fields` writes its
-    /// kind-specific fields, and runs only when the oracle is on.
+    /// kind-specific fields in sorted key order, and runs only when the oracle is on.
     fn note(
         &mut self,
         tick: u64,
         ctx: (i64, i64, i64),
         kind: &'static str,
-        fields: impl FnOnce(&mut Fields),
+        fields: impl FnOnce(&mut NoteWriter<'_>),
     ) {
         if let Some(notes) = &mut self.notes {
-            notes.push(tick, |f| {
-                f.number("m", ctx.0);
-                f.number("p", ctx.1);
-                f.number("g", ctx.2);
-                f.name("kind", kind);
-                fields(f);
-            });
+            notes.push(tick, ctx, kind, fields);
         }
     }
 
@@ -700,18 +829,18 @@ impl<'c> Model<'c> {
         own_stack: u64,
     ) {
         self.note(tick, ctx, "StateTransition", |f| {
-            f.field("resource", |out| push_resource(out, gscope(g)));
             f.name("from", from);
-            f.name("to", to);
             if reason == 0 {
                 f.string("reason", "");
             } else {
                 string_field(f, "reason", reason);
             }
+            f.field("resource", |out| push_resource(out, gscope(g)));
+            with_stack(f, own_stack);
+            f.name("to", to);
             if let Some(t) = transition {
                 stack_field(f, "transition_stack", t);
             }
-            with_stack(f, own_stack);
         });
     }
 
@@ -724,10 +853,10 @@ impl<'c> Model<'c> {
         to: &'static str,
     ) {
         self.note(tick, ctx, "StateTransition", |f| {
-            f.field("resource", |out| push_resource(out, pscope(p)));
             f.name("from", from);
-            f.name("to", to);
             f.string("reason", "");
+            f.field("resource", |out| push_resource(out, pscope(p)));
+            f.name("to", to);
         });
     }
 
@@ -741,11 +870,11 @@ impl<'c> Model<'c> {
         scope: ResourceId,
     ) {
         self.note(tick, ctx, kind, |f| {
-            f.string("name", name);
-            f.field("scope", |out| push_resource(out, scope));
             if kind == "RangeEnd" {
                 f.field("attributes", |out| push_attributes(out, &[]));
             }
+            f.string("name", name);
+            f.field("scope", |out| push_resource(out, scope));
         });
     }
 
@@ -887,9 +1016,9 @@ impl<'c> Model<'c> {
         let tick = self.emit(m, ty, args);
         let spec = spec::spec(ty);
         self.note(tick, ctx, "Experimental", |f| {
-            f.string("name", spec.name);
             let named = spec.args[1..].iter().copied().zip(args.iter().copied());
             f.field("args", |out| push_args(out, named));
+            f.string("name", spec.name);
         });
     }
 
@@ -960,11 +1089,17 @@ impl<'c> Model<'c> {
                 );
             }
         }
-        let threads = self.ms.len();
+        // Each M's next batch holds about as many events as this one did.
+        let batches = self
+            .out
+            .batches
+            .iter()
+            .map(|b| Vec::with_capacity(b.len()))
+            .collect();
         std::mem::replace(
             &mut self.out,
             GenerationOut {
-                batches: vec![Vec::new(); threads],
+                batches,
                 no_thread: Vec::new(),
                 samples: Vec::new(),
                 start: 0,
@@ -975,10 +1110,10 @@ impl<'c> Model<'c> {
     /// Notes the Sync event that opens a generation (time: its first batch's tick).
     pub fn note_sync(&mut self, tick: u64, n: u64, clock: Option<ClockSnapshot>) {
         self.note(tick, (-1, -1, -1), "Sync", |f| {
-            f.number("n", n);
             if let Some(clock) = clock {
                 f.field("clock", |out| push_clock(out, &clock));
             }
+            f.number("n", n);
         });
     }
 
@@ -1502,8 +1637,6 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_SWEEP_END, &[swept, reclaimed]);
                 self.note(tick, ctx, "RangeEnd", |f| {
-                    f.string("name", "GC incremental sweep");
-                    f.field("scope", |out| push_resource(out, pscope(p)));
                     let attributes = [
                         RangeAttribute {
                             name: "bytes swept",
@@ -1515,6 +1648,8 @@ impl<'c> Model<'c> {
                         },
                     ];
                     f.field("attributes", |out| push_attributes(out, &attributes));
+                    f.string("name", "GC incremental sweep");
+                    f.field("scope", |out| push_resource(out, pscope(p)));
                 });
                 self.ps[p].sweeping = false;
             }
@@ -1552,10 +1687,10 @@ impl<'c> Model<'c> {
                 let tick = self.emit(m, ev::USER_TASK_BEGIN, &[id, parent, name, stack]);
                 let parent_id = if parent == 0 { NO_TASK } else { parent };
                 self.note(tick, ctx, "TaskBegin", |f| {
-                    f.number("task", id);
                     f.number("parent", parent_id);
-                    string_field(f, "type", name);
                     with_stack(f, stack);
+                    f.number("task", id);
+                    string_field(f, "type", name);
                 });
                 self.tasks.insert(id, (parent_id, name));
                 self.task_ids.insert(id);
@@ -1568,10 +1703,10 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_TASK_END, &[task, stack]);
                 self.note(tick, ctx, "TaskEnd", |f| {
-                    f.number("task", task);
                     f.number("parent", parent);
-                    string_field(f, "type", name);
                     with_stack(f, stack);
+                    f.number("task", task);
+                    string_field(f, "type", name);
                 });
             }
             Action::RegionBegin(m) => {
@@ -1582,9 +1717,9 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_REGION_BEGIN, &[task, name, stack]);
                 self.note(tick, ctx, "RegionBegin", |f| {
+                    with_stack(f, stack);
                     f.number("task", task);
                     string_field(f, "type", name);
-                    with_stack(f, stack);
                 });
                 self.gs
                     .get_mut(&cur)
@@ -1605,9 +1740,9 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_REGION_END, &[task, name, stack]);
                 self.note(tick, ctx, "RegionEnd", |f| {
+                    with_stack(f, stack);
                     f.number("task", task);
                     string_field(f, "type", name);
-                    with_stack(f, stack);
                 });
             }
             Action::Log(m) => {
@@ -1617,10 +1752,10 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_LOG, &[task, LOG_CATEGORY, LOG_MESSAGE, stack]);
                 self.note(tick, ctx, "Log", |f| {
-                    f.number("task", task);
                     string_field(f, "category", LOG_CATEGORY);
                     string_field(f, "message", LOG_MESSAGE);
                     with_stack(f, stack);
+                    f.number("task", task);
                 });
             }
             Action::Label(m) => {
@@ -1658,8 +1793,8 @@ impl<'c> Model<'c> {
                 let tick = self.emit(m, ev::PROCS_CHANGE, &[value, stack]);
                 self.note(tick, ctx, "Metric", |f| {
                     f.string("name", "/sched/gomaxprocs:threads");
-                    f.number("value", value);
                     with_stack(f, stack);
+                    f.number("value", value);
                 });
             }
             Action::CpuSample(m) => {
@@ -1810,4 +1945,48 @@ fn stw_name(kind: u64) -> String {
 /// Ticks to nanoseconds exactly as Go's parser converts them.
 pub(super) fn ticks_to_ns(ticks: u64, frequency: u64) -> i64 {
     go_f64_to_i64(ticks as f64 * (1.0 / (frequency as f64 / 1e9)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A note's own keys merged with the common ones, and the time put in its gap or
+    /// written directly, give what `serde_json` prints for the same map, wherever the
+    /// note's keys sort: before all the common keys, between them, after them, or none.
+    #[test]
+    fn notes_are_what_serde_json_prints() {
+        let key_sets: [&[&'static str]; 6] = [
+            &[],
+            &["a"],
+            &["n"],
+            &["to", "zz"],
+            &["args", "h", "n", "parent", "task", "type"],
+            &["clock", "label", "message", "q"],
+        ];
+        for keys in key_sets {
+            let mut expected = serde_json::Map::new();
+            for (i, &key) in keys.iter().enumerate() {
+                expected.insert(key.into(), serde_json::json!(i));
+            }
+            for (key, value) in [("g", 3), ("m", 1), ("p", -1), ("time", 77)] {
+                expected.insert(key.into(), serde_json::json!(value));
+            }
+            expected.insert("kind".into(), serde_json::json!("Log"));
+            let expected = serde_json::Value::Object(expected).to_string();
+            let fields = |f: &mut NoteWriter<'_>| {
+                for (i, &key) in keys.iter().enumerate() {
+                    f.number(key, i);
+                }
+            };
+            let mut direct = String::new();
+            write_note(&mut direct, (1, -1, 3), "Log", Some(77), fields);
+            assert_eq!(direct, expected, "{keys:?}");
+            let mut notes = Notes::default();
+            notes.push(5, (1, -1, 3), "Log", fields);
+            let mut rendered = String::new();
+            notes.render(&mut rendered, |tick| tick as i64 + 72);
+            assert_eq!(rendered, expected + "\n", "{keys:?}");
+        }
+    }
 }

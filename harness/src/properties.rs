@@ -202,7 +202,8 @@ pub fn generation_tables_are_bounded_as(data: &[u8], profile: Toolchain) -> Resu
 
 /// Any bytes as a generator config and seed: the generated trace orders and validates
 /// cleanly under the release that writes its version and under Go 1.27, its go1.27
-/// listing is exactly the model's oracle, and the same input generates the same bytes.
+/// listing is exactly the model's oracle, and (for one seed in eight) the same input
+/// generates the same bytes.
 pub fn generated_trace_is_valid(data: &[u8]) -> Result<(), String> {
     let config = crate::gen::Config::from_bytes(data);
     let seed = data
@@ -217,7 +218,9 @@ pub fn generated_trace_is_valid(data: &[u8]) -> Result<(), String> {
 pub fn generated_trace_is_valid_for(config: &crate::gen::Config, seed: u64) -> Result<(), String> {
     let generated = crate::gen::generate_with_oracle(config, seed);
     let bytes = generated.bytes;
-    if crate::gen::generate(config, seed) != bytes {
+    // Generating again costs a tenth of a run; one seed in eight still catches output
+    // that depends on a hash seed or an address, which shows for most seeds when it exists.
+    if seed % 8 == 0 && crate::gen::generate(config, seed) != bytes {
         return Err(format!(
             "{config:?} seed {seed}: two runs gave different bytes"
         ));

@@ -414,7 +414,7 @@ impl Corruption {
         };
         let layout = gen::generate_layout(&config, seed);
         let mut rng = SplitMix64(seed ^ 0x5eed_c0de);
-        let (bytes, expect) = self.corrupt(&layout, &mut rng)?;
+        let (bytes, expect) = self.corrupt(layout, &mut rng)?;
         let expect = Toolchain::ALL
             .into_iter()
             .filter(|p| p.accepts(version))
@@ -525,13 +525,18 @@ impl Corruption {
 
     /// Edits `t`; returns the bytes and the expected error per profile (`None` when
     /// `t` lacks what the corruption needs).
-    fn corrupt(self, t: &Layout, rng: &mut SplitMix64) -> Option<(Vec<u8>, ExpectFn)> {
+    fn corrupt(self, t: Layout, rng: &mut SplitMix64) -> Option<(Vec<u8>, ExpectFn)> {
         use Corruption::*;
         let version = t.version;
         let same = |e: Expect| -> ExpectFn { Box::new(move |_| Some(e.clone())) };
         let kind = |k: ErrorKind| same(Expect::Kind(k));
         let pick = |rng: &mut SplitMix64, n: usize| rng.below(n as u64) as usize;
-        let (bytes, spans) = t.encode_with_spans();
+        // Semantic corruptions edit events and re-encode: only the others read the bytes.
+        let (bytes, spans) = if self.level() == Level::Semantic {
+            Default::default()
+        } else {
+            t.encode_with_spans()
+        };
         Some(match self {
             BadHeader => {
                 let mut b = bytes;
@@ -681,8 +686,8 @@ impl Corruption {
                 )
             }
             VarintOverflow => {
-                let mut l = t.clone();
                 let starts = t.generation_starts();
+                let mut l = t;
                 let r = *starts.get(pick(rng, starts.len()))?;
                 let Record::Batch { size, .. } = &mut l.records[r] else {
                     return None;
@@ -707,8 +712,8 @@ impl Corruption {
                 } else {
                     65537
                 };
-                let mut l = t.clone();
                 let starts = t.generation_starts();
+                let mut l = t;
                 let r = *starts.get(pick(rng, starts.len()))?;
                 let Record::Batch { size, .. } = &mut l.records[r] else {
                     return None;
@@ -719,7 +724,7 @@ impl Corruption {
             BatchSizePastContent => {
                 // The last generation's first record, declaring more than the file holds.
                 let r = *t.generation_starts().last()?;
-                let mut l = t.clone();
+                let mut l = t;
                 let extra = 1 + rng.below(1000);
                 let have = (bytes.len() - spans[r].payload) as u64;
                 let Record::Batch { size, .. } = &mut l.records[r] else {
@@ -737,7 +742,7 @@ impl Corruption {
             BatchSizeShortOfContent | BatchSizeZero => {
                 let batches = t.find(|r| r.is_event_batch() && r.events().len() > 1);
                 let r = *batches.get(pick(rng, batches.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let span = spans[r];
                 let (declared, stray) = if self == BatchSizeZero {
                     (0, l.records[r].events()[0].ty)
@@ -760,7 +765,7 @@ impl Corruption {
                 (l.encode(), kind(ErrorKind::ExpectedBatch(stray)))
             }
             GenerationZero => {
-                let mut l = t.clone();
+                let mut l = t;
                 let first = l.find(|r| r.gen().is_some());
                 let Record::Batch { gen, .. } = &mut l.records[*first.first()?] else {
                     return None;
@@ -776,7 +781,7 @@ impl Corruption {
                     .skip(1)
                     .collect();
                 let r = *inside.get(pick(rng, inside.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let Record::Batch { gen, .. } = &mut l.records[r] else {
                     return None;
                 };
@@ -793,7 +798,7 @@ impl Corruption {
                     .records
                     .iter()
                     .position(|r| matches!(r, Record::Loose(e) if e.ty == ev::END_OF_GENERATION))?;
-                let mut l = t.clone();
+                let mut l = t;
                 l.records.remove(first);
                 (l.encode(), kind(ErrorKind::InterleavedGenerations))
             }
@@ -803,7 +808,7 @@ impl Corruption {
                     .find_events(|e| e.ty == ev::FREQUENCY)
                     .iter()
                     .find(|(r, _)| t.records[*r].gen() == Some(first_gen))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let events = l.records[r].events_mut()?;
                 let expect = if self == MissingFrequency {
                     if events.len() == 1 {
@@ -830,7 +835,7 @@ impl Corruption {
                     .records
                     .iter()
                     .position(|r| r.first_type() == Some(ev::SYNC))?;
-                let mut l = t.clone();
+                let mut l = t;
                 l.records.remove(r);
                 (l.encode(), kind(ErrorKind::NoFrequency))
             }
@@ -839,7 +844,7 @@ impl Corruption {
                     .records
                     .iter()
                     .position(|r| r.first_type() == Some(ev::SYNC))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let events = l.records[r].events_mut()?;
                 let i = events.iter().position(|e| e.ty == ev::CLOCK_SNAPSHOT)?;
                 let expect = match self {
@@ -866,7 +871,7 @@ impl Corruption {
                 };
                 let found = t.find_events(|e| e.ty == entry && e.args[0] >= 2);
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let id = if matches!(self, StringIdZero | StackIdZero) {
                     0
                 } else {
@@ -889,14 +894,14 @@ impl Corruption {
             OversizedString => {
                 let found = t.find_events(|e| e.ty == ev::STRING);
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 l.records[r].events_mut()?[i].data = Some(vec![b'x'; 1025].into());
                 (l.encode(), kind(ErrorKind::InvalidStringSize(1025)))
             }
             OversizedStack => {
                 let found = t.find_events(|e| e.ty == ev::STACK && !e.frames.is_empty());
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let e = &mut l.records[r].events_mut()?[i];
                 let frame = e.frames[0];
                 e.frames = vec![frame; 129];
@@ -906,7 +911,7 @@ impl Corruption {
             FrameUnknownString => {
                 let found = t.find_events(|e| e.ty == ev::STACK && !e.frames.is_empty());
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let e = &mut l.records[r].events_mut()?[i];
                 let stack = e.args[0];
                 let id = 100_000 + rng.below(1000);
@@ -927,7 +932,7 @@ impl Corruption {
                     .records
                     .iter()
                     .position(|r| r.first_type() == Some(ev::STRINGS))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let events = l.records[r].events_mut()?;
                 let at = 1 + pick(rng, events.len());
                 events.insert(at, RawEvent::new(ev::STACK, &[1, 0]));
@@ -940,8 +945,8 @@ impl Corruption {
                 )
             }
             EventOutsideBatch => {
-                let mut l = t.clone();
                 let starts = t.generation_starts();
+                let mut l = t;
                 let at = *starts.get(pick(rng, starts.len()))?;
                 l.records
                     .insert(at, Record::Loose(RawEvent::new(ev::PROC_STOP, &[1])));
@@ -950,7 +955,7 @@ impl Corruption {
             UnknownEventType => {
                 let batches = t.find(|r| r.is_event_batch() && r.gen() == t.first_gen());
                 let r = *batches.get(pick(rng, batches.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let events = l.records[r].events_mut()?;
                 let at = 1 + pick(rng, events.len());
                 events.insert(at, RawEvent::new(100, &[]));
@@ -971,7 +976,7 @@ impl Corruption {
             SequenceSkipped | SequenceRepeated | GoStartOfRunning => {
                 let found = t.find_events(|e| e.ty == ev::GO_START && e.args[2] >= 2);
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let events = l.records[r].events_mut()?;
                 let mut args = events[i].args.to_vec();
                 match self {
@@ -1004,7 +1009,7 @@ impl Corruption {
                 };
                 let found = t.find_events(|e| e.ty == ty);
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let events = l.records[r].events_mut()?;
                 let mut again = events[i].clone();
                 again.args = crate::raw::Args::from_slice(&{
@@ -1031,7 +1036,7 @@ impl Corruption {
                 };
                 let found = t.find_events(|e| e.ty == ty);
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 set_arg(&mut l.records[r].events_mut()?[i], status_arg, 7);
                 let pattern = if self == GoStatusInvalid {
                     "invalid status for goroutine [0-9]+: 7"
@@ -1055,7 +1060,7 @@ impl Corruption {
                     .filter(|(r, _)| t.records[*r].gen() > Some(first))
                     .collect();
                 let &(r, i) = later.get(pick(rng, later.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let e = &mut l.records[r].events_mut()?[i];
                 if self == StatusContradiction {
                     let flipped = if e.args[3] == 1 { 4 } else { 1 };
@@ -1081,7 +1086,7 @@ impl Corruption {
             GoSwitchToUnknown => {
                 let found = t.find_events(|e| e.ty == ev::GO_SWITCH);
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 set_arg(
                     &mut l.records[r].events_mut()?[i],
                     1,
@@ -1103,7 +1108,7 @@ impl Corruption {
                     })
                     .collect();
                 let &(r, i, g) = candidates.get(pick(rng, candidates.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let e = &mut l.records[r].events_mut()?[i];
                 set_arg(e, 1, g);
                 set_arg(e, 2, 1);
@@ -1135,7 +1140,7 @@ impl Corruption {
                     })
                     .collect();
                 let &(r, i, g) = candidates.get(pick(rng, candidates.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let events = l.records[r].events_mut()?;
                 // The destroyed goroutine is gone: whatever names it waits for ever.
                 let used = match self {
@@ -1154,7 +1159,7 @@ impl Corruption {
                 };
                 let found = t.find_events(|e| after.contains(&e.ty));
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let next = 1_000_000 + rng.below(1000);
                 l.records[r]
                     .events_mut()?
@@ -1200,7 +1205,7 @@ impl Corruption {
                     }
                 }
                 let &(r, i) = candidates.get(pick(rng, candidates.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let events = l.records[r].events_mut()?;
                 let dt = events[i].args[0];
                 events.remove(i);
@@ -1241,7 +1246,7 @@ impl Corruption {
                     }
                 }
                 let &(r, i, p, seq, m) = candidates.get(pick(rng, candidates.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 l.records[r]
                     .events_mut()?
                     .insert(i + 1, RawEvent::new(ev::PROC_STEAL, &[0, p, seq, m]));
@@ -1250,7 +1255,7 @@ impl Corruption {
             ProcStealOfUnknown => {
                 let found = t.find_events(|e| e.ty == ev::PROC_STEAL);
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 set_arg(
                     &mut l.records[r].events_mut()?[i],
                     1,
@@ -1278,7 +1283,7 @@ impl Corruption {
                     })
                     .collect();
                 let &(r, i) = candidates.get(pick(rng, candidates.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let events = l.records[r].events_mut()?;
                 let dt = events[i].args[0];
                 events.remove(i);
@@ -1339,7 +1344,7 @@ impl Corruption {
                 // What a go 1.23 runtime writes for a waiting goroutine (with no stack).
                 let found = t.find_events(|e| e.ty == ev::GO_STATUS && e.args[3] == 4);
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 let e = &mut l.records[r].events_mut()?[i];
                 let mut args = e.args.to_vec();
                 args.push(0);
@@ -1355,7 +1360,7 @@ impl Corruption {
             CpuSampleUnknownStack => {
                 let found = t.find_events(|e| e.ty == ev::CPU_SAMPLE);
                 let &(r, i) = found.get(pick(rng, found.len()))?;
-                let mut l = t.clone();
+                let mut l = t;
                 set_arg(&mut l.records[r].events_mut()?[i], 4, 1_000_000);
                 let panic = Expect::Panic {
                     pattern: "expected id 1000000 in trace.stack table",

@@ -14,13 +14,13 @@ use crate::corrupt::layout::{Layout, Record};
 use crate::raw::RawEvent;
 use crate::records::MAX_BATCH_SIZE;
 use crate::spec::ev;
-use crate::version::{Toolchain, Version};
+use crate::version::Version;
 
 pub mod config;
 mod model;
 
 pub use config::{BatchSplit, Config, Features, TimePolicy};
-use model::{GenerationOut, Model, Notes, Timed, NO_THREAD, STRINGS};
+use model::{GenerationOut, Model, Timed, NO_THREAD, STRINGS};
 
 /// Experiment id of the alloc/free experiment in ExperimentalBatch records.
 const ALLOC_FREE_EXPERIMENT: u64 = 1;
@@ -246,11 +246,9 @@ fn run_into<S: Sink>(
         let generation = model.end_generation();
         write_generation(out, config, gen, clock, generation, model.chooser());
     }
-    let listing = if oracle {
-        render_listing(config, &model.take_notes(), syncs)
-    } else {
-        String::new()
-    };
+    let listing = model
+        .take_notes()
+        .map_or_else(String::new, |notes| notes.finish(syncs));
     (listing, model.events, model.longest_chain)
 }
 
@@ -347,32 +345,10 @@ fn write_generation<S: Sink>(
     }
 }
 
-/// The oracle's notes as JSON lines: times converted to ns and fixed up as Go's parser
-/// does (`t <= last` becomes `last + 1`), then the final Sync.
-fn render_listing(config: &Config, notes: &Notes, syncs: u64) -> String {
-    let header = crate::jsonl::header(config.version, Toolchain::Go1_27);
-    let mut text = String::with_capacity(header.len() + notes.len_hint() + 128);
-    text.push_str(&header);
-    text.push('\n');
-    let mut last = 0i64;
-    let mut fix = |ns: i64| {
-        last = if ns <= last { last + 1 } else { ns };
-        last
-    };
-    notes.render(&mut text, |tick| {
-        fix(model::ticks_to_ns(tick, config.frequency))
-    });
-    let time = fix(0);
-    model::write_note(&mut text, (-1, -1, -1), "Sync", Some(time), |f| {
-        f.number("n", syncs + 1)
-    });
-    text.push('\n');
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::version::Toolchain;
 
     #[test]
     fn generations_are_numbered_and_go126_ends_each() {

@@ -19,7 +19,7 @@ use crate::jsonl::{
 };
 use crate::seeded::SplitMix64;
 use crate::spec::{self, ev, EventType};
-use crate::version::Version;
+use crate::version::{Toolchain, Version};
 
 /// The thread id of batches that belong to no M, and the wire "no P".
 pub(super) const NO_THREAD: u64 = u64::MAX;
@@ -427,25 +427,20 @@ impl Timed {
     }
 }
 
-/// An oracle entry: a high-level event rendered without its time (its object is
-/// `text[start..end]` of [`Notes`], with `"time"` due at `gap`), and the tick it happened at.
-struct Note {
-    tick: u64,
-    start: usize,
-    gap: usize,
-    end: usize,
-}
-
-/// The oracle's notes: every high-level event's JSON object, keys sorted as `serde_json`
-/// prints a map, written straight into one buffer; its time is inserted when the listing
-/// is rendered, after Go's time fix-up.
-#[derive(Default)]
+/// The oracle's listing, written as the model notes each high-level event: the header line,
+/// then one JSON line per event with keys sorted as `serde_json` prints a map and its time
+/// converted to ns and fixed up as Go's parser does (`t <= last` becomes `last + 1`). The
+/// model notes events in the order the listing has them, so each time is fixed up as it
+/// is noted and every line is written once, in place.
 pub(super) struct Notes {
     text: String,
-    notes: Vec<Note>,
+    /// Clock ticks per second.
+    frequency: u64,
+    /// The last time written, after the fix-up.
+    last: i64,
 }
 
-/// The keys every note has, sorted; `"time"` is left as a gap (see [`Note`]).
+/// The keys every note has, sorted.
 const COMMON_KEYS: [&str; 5] = ["g", "kind", "m", "p", "time"];
 
 /// Writes one note's object straight into the notes' buffer: the note gives its own keys
@@ -460,10 +455,8 @@ pub(super) struct NoteWriter<'a> {
     next_common: usize,
     /// Whether no field (nor the time gap) has been written yet.
     empty: bool,
-    /// The time, when known as the object is written; otherwise a gap is left for it.
-    time: Option<i64>,
-    /// Offset of the time gap, once passed.
-    gap: usize,
+    /// The note's time in ns.
+    time: i64,
     /// The last key written, to check the order the note gives its keys in.
     last: &'static str,
 }
@@ -504,13 +497,6 @@ impl NoteWriter<'_> {
         {
             let common = COMMON_KEYS[self.next_common];
             self.next_common += 1;
-            if common == "time" && self.time.is_none() {
-                // The time goes here when the listing is rendered; what follows the gap
-                // starts with its comma.
-                self.gap = self.out.len();
-                self.empty = false;
-                continue;
-            }
             self.separate();
             self.out.push('"');
             self.out.push_str(common);
@@ -520,7 +506,7 @@ impl NoteWriter<'_> {
                 "kind" => push_name(self.out, self.kind),
                 "m" => push_integer(self.out, self.ctx.0),
                 "p" => push_integer(self.out, self.ctx.1),
-                _ => push_integer(self.out, self.time.unwrap_or_default()),
+                _ => push_integer(self.out, self.time),
             }
         }
     }
@@ -543,23 +529,21 @@ impl NoteWriter<'_> {
         push_name(self.key(key), name);
     }
 
-    /// Writes the common keys still due and closes the object; returns the gap's offset.
-    fn finish(mut self) -> usize {
+    /// Writes the common keys still due and closes the object.
+    fn finish(mut self) {
         self.common_before("~");
         self.out.push('}');
-        self.gap
     }
 }
 
-/// Writes a note's object to `out` (see [`Notes::push`]), with `time` if given; returns
-/// the offset of the time gap (left when `time` is `None`).
+/// Writes a note's object to `out` (see [`Notes::push`]), at `time` ns.
 pub(super) fn write_note(
     out: &mut String,
     ctx: (i64, i64, i64),
     kind: &'static str,
-    time: Option<i64>,
+    time: i64,
     fields: impl FnOnce(&mut NoteWriter<'_>),
-) -> usize {
+) {
     out.push('{');
     let mut writer = NoteWriter {
         out,
@@ -568,14 +552,31 @@ pub(super) fn write_note(
         next_common: 0,
         empty: true,
         time,
-        gap: 0,
         last: "",
     };
     fields(&mut writer);
-    writer.finish()
+    writer.finish();
 }
 
 impl Notes {
+    /// A listing that starts with `header`, for a trace of `frequency` ticks per second.
+    pub(super) fn new(header: &str, frequency: u64) -> Notes {
+        let mut text = String::with_capacity(header.len() + 4096);
+        text.push_str(header);
+        text.push('\n');
+        Notes {
+            text,
+            frequency,
+            last: 0,
+        }
+    }
+
+    /// `ns` after Go's fix-up, which it then becomes the last time of.
+    fn fix(&mut self, ns: i64) -> i64 {
+        self.last = if ns <= self.last { self.last + 1 } else { ns };
+        self.last
+    }
+
     /// Notes an event at `tick` with context `ctx` and kind `kind`, with the fields
     /// `fields` writes, in sorted key order (not the common ones: `g`, `kind`, `m`, `p`,
     /// `time`).
@@ -586,34 +587,20 @@ impl Notes {
         kind: &'static str,
         fields: impl FnOnce(&mut NoteWriter<'_>),
     ) {
-        let start = self.text.len();
-        let gap = write_note(&mut self.text, ctx, kind, None, fields);
-        self.notes.push(Note {
-            tick,
-            start,
-            gap,
-            end: self.text.len(),
+        let time = self.fix(ticks_to_ns(tick, self.frequency));
+        write_note(&mut self.text, ctx, kind, time, fields);
+        self.text.push('\n');
+    }
+
+    /// The whole listing: the events noted, then the final Sync that Go's parser reports
+    /// after the last generation (the `syncs + 1`th).
+    pub(super) fn finish(mut self, syncs: u64) -> String {
+        let time = self.fix(0);
+        write_note(&mut self.text, (-1, -1, -1), "Sync", time, |f| {
+            f.number("n", syncs + 1)
         });
-    }
-
-    /// Bytes the rendered lines take, about.
-    pub fn len_hint(&self) -> usize {
-        self.text.len() + self.notes.len() * 32
-    }
-
-    /// Appends one JSON line per note, with `"time": time(tick)` in its sorted place.
-    pub fn render(&self, out: &mut String, mut time: impl FnMut(u64) -> i64) {
-        for n in &self.notes {
-            let head = &self.text[n.start..n.gap];
-            out.push_str(head);
-            if !head.ends_with('{') {
-                out.push(',');
-            }
-            out.push_str("\"time\":");
-            push_integer(out, time(n.tick));
-            out.push_str(&self.text[n.gap..n.end]);
-            out.push('\n');
-        }
+        self.text.push('\n');
+        self.text
     }
 }
 
@@ -744,7 +731,10 @@ impl<'c> Model<'c> {
                 samples: Vec::new(),
                 start: 0,
             },
-            notes: oracle.then(Notes::default),
+            notes: oracle.then(|| {
+                let header = crate::jsonl::header(config.version, Toolchain::Go1_27);
+                Notes::new(&header, config.frequency)
+            }),
             events: 0,
             longest_chain: 0,
             chain: 0,
@@ -1117,9 +1107,9 @@ impl<'c> Model<'c> {
         });
     }
 
-    /// Takes the oracle's notes so far (none when the oracle is off).
-    pub(super) fn take_notes(&mut self) -> Notes {
-        self.notes.as_mut().map(std::mem::take).unwrap_or_default()
+    /// Takes the oracle's notes so far (`None` when the oracle is off).
+    pub(super) fn take_notes(&mut self) -> Option<Notes> {
+        self.notes.take()
     }
 
     /// One step: picks an M, one family of the actions valid on it, then one action of
@@ -1951,9 +1941,9 @@ pub(super) fn ticks_to_ns(ticks: u64, frequency: u64) -> i64 {
 mod tests {
     use super::*;
 
-    /// A note's own keys merged with the common ones, and the time put in its gap or
-    /// written directly, give what `serde_json` prints for the same map, wherever the
-    /// note's keys sort: before all the common keys, between them, after them, or none.
+    /// A note's own keys merged with the common ones give what `serde_json` prints for the
+    /// same map, wherever the note's keys sort: before all the common keys, between them,
+    /// after them, or none; noted events follow the header line, times fixed up.
     #[test]
     fn notes_are_what_serde_json_prints() {
         let key_sets: [&[&'static str]; 6] = [
@@ -1965,28 +1955,36 @@ mod tests {
             &["clock", "label", "message", "q"],
         ];
         for keys in key_sets {
-            let mut expected = serde_json::Map::new();
-            for (i, &key) in keys.iter().enumerate() {
-                expected.insert(key.into(), serde_json::json!(i));
-            }
-            for (key, value) in [("g", 3), ("m", 1), ("p", -1), ("time", 77)] {
-                expected.insert(key.into(), serde_json::json!(value));
-            }
-            expected.insert("kind".into(), serde_json::json!("Log"));
-            let expected = serde_json::Value::Object(expected).to_string();
+            let object = |time: i64| {
+                let mut expected = serde_json::Map::new();
+                for (i, &key) in keys.iter().enumerate() {
+                    expected.insert(key.into(), serde_json::json!(i));
+                }
+                for (key, value) in [("g", 3), ("m", 1), ("p", -1), ("time", time)] {
+                    expected.insert(key.into(), serde_json::json!(value));
+                }
+                expected.insert("kind".into(), serde_json::json!("Log"));
+                serde_json::Value::Object(expected).to_string()
+            };
             let fields = |f: &mut NoteWriter<'_>| {
                 for (i, &key) in keys.iter().enumerate() {
                     f.number(key, i);
                 }
             };
             let mut direct = String::new();
-            write_note(&mut direct, (1, -1, 3), "Log", Some(77), fields);
-            assert_eq!(direct, expected, "{keys:?}");
-            let mut notes = Notes::default();
-            notes.push(5, (1, -1, 3), "Log", fields);
-            let mut rendered = String::new();
-            notes.render(&mut rendered, |tick| tick as i64 + 72);
-            assert_eq!(rendered, expected + "\n", "{keys:?}");
+            write_note(&mut direct, (1, -1, 3), "Log", 77, fields);
+            assert_eq!(direct, object(77), "{keys:?}");
+            // One tick per ns: the second event at the same tick moves 1 ns later.
+            let mut notes = Notes::new("header", 1_000_000_000);
+            notes.push(77, (1, -1, 3), "Log", fields);
+            notes.push(77, (1, -1, 3), "Log", fields);
+            let listing = notes.finish(2);
+            let lines: Vec<&str> = listing.lines().collect();
+            assert_eq!(lines[..3], ["header", &object(77), &object(78)], "{keys:?}");
+            assert_eq!(
+                lines[3],
+                r#"{"g":-1,"kind":"Sync","m":-1,"n":3,"p":-1,"time":79}"#
+            );
         }
     }
 }

@@ -453,7 +453,7 @@ pub(super) struct NoteWriter<'a> {
     kind: &'static str,
     /// Index in [`COMMON_KEYS`] of the next common key due.
     next_common: usize,
-    /// Whether no field (nor the time gap) has been written yet.
+    /// Whether no field has been written yet.
     empty: bool,
     /// The note's time in ns.
     time: i64,
@@ -477,17 +477,18 @@ impl NoteWriter<'_> {
         debug_assert!(self.last < key, "note key {key} after {}", self.last);
         self.last = key;
         self.common_before(key);
-        self.separate();
+        self.open(key)
+    }
+
+    /// Writes `"key":` after a comma unless it is the object's first field.
+    fn open(&mut self, key: &str) -> &mut String {
+        if !std::mem::take(&mut self.empty) {
+            self.out.push(',');
+        }
         self.out.push('"');
         self.out.push_str(key);
         self.out.push_str("\":");
         self.out
-    }
-
-    fn separate(&mut self) {
-        if !std::mem::take(&mut self.empty) {
-            self.out.push(',');
-        }
     }
 
     /// Writes the common keys due before `key` (all of them for `"~"`, past any key).
@@ -497,16 +498,14 @@ impl NoteWriter<'_> {
         {
             let common = COMMON_KEYS[self.next_common];
             self.next_common += 1;
-            self.separate();
-            self.out.push('"');
-            self.out.push_str(common);
-            self.out.push_str("\":");
+            let (ctx, kind, time) = (self.ctx, self.kind, self.time);
+            let out = self.open(common);
             match common {
-                "g" => push_integer(self.out, self.ctx.2),
-                "kind" => push_name(self.out, self.kind),
-                "m" => push_integer(self.out, self.ctx.0),
-                "p" => push_integer(self.out, self.ctx.1),
-                _ => push_integer(self.out, self.time),
+                "g" => push_integer(out, ctx.2),
+                "kind" => push_name(out, kind),
+                "m" => push_integer(out, ctx.0),
+                "p" => push_integer(out, ctx.1),
+                _ => push_integer(out, time),
             }
         }
     }

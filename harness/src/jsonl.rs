@@ -196,6 +196,72 @@ pub fn write_event(out: &mut String, event: &Event, profile: Toolchain) -> Resul
     }
 }
 
+/// The keys every event's object has, in sorted order.
+pub(crate) const COMMON_KEYS: [&str; 5] = ["g", "kind", "m", "p", "time"];
+
+/// An object key as written: `,"name":`, quoted at compile time (see [`key!`]), with how
+/// many of [`COMMON_KEYS`] sort before it, so that writers merging those keys in need
+/// no string comparison.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Key {
+    /// The key with a comma before it and a colon after.
+    quoted: &'static str,
+    /// The key with a colon after it, for the object's first field.
+    first: &'static str,
+    /// How many of [`COMMON_KEYS`] sort before the key (5 past all of them).
+    pub(crate) commons_before: usize,
+}
+
+/// `a < b` by bytes, in a constant.
+const fn bytes_less(a: &[u8], b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() < b.len()
+}
+
+impl Key {
+    /// The key of `quoted`, which is `,"name":`, and `first`, which is `"name":`.
+    pub(crate) const fn new(quoted: &'static str, first: &'static str) -> Key {
+        let bytes = quoted.as_bytes();
+        assert!(bytes.len() > 4 && bytes[0] == b',' && bytes[1] == b'"');
+        assert!(first.len() + 1 == bytes.len());
+        let (_, name) = bytes.split_at(2);
+        let (name, _) = name.split_at(name.len() - 2);
+        let mut commons_before = 0;
+        while commons_before < COMMON_KEYS.len()
+            && bytes_less(COMMON_KEYS[commons_before].as_bytes(), name)
+        {
+            commons_before += 1;
+        }
+        Key {
+            quoted,
+            first,
+            commons_before,
+        }
+    }
+
+    /// Writes the key and its colon, after a comma unless it opens the object.
+    #[inline(always)]
+    pub(crate) fn open(self, out: &mut String, first: bool) {
+        out.push_str(if first { self.first } else { self.quoted });
+    }
+}
+
+/// The [`Key`] `name`, quoted at compile time.
+macro_rules! key {
+    ($name:literal) => {{
+        const KEY: $crate::jsonl::Key =
+            $crate::jsonl::Key::new(concat!(",\"", $name, "\":"), concat!("\"", $name, "\":"));
+        KEY
+    }};
+}
+pub(crate) use key;
+
 /// One JSON object written field by field, the caller giving the keys in sorted order.
 struct Object<'a> {
     out: &'a mut String,
@@ -203,33 +269,29 @@ struct Object<'a> {
 }
 
 impl Object<'_> {
-    fn key(&mut self, key: &str) -> &mut String {
-        if !std::mem::take(&mut self.empty) {
-            self.out.push(',');
-        }
-        self.out.push('"');
-        self.out.push_str(key);
-        self.out.push_str("\":");
+    #[inline(always)]
+    fn key(&mut self, key: Key) -> &mut String {
+        key.open(self.out, std::mem::take(&mut self.empty));
         self.out
     }
 
-    fn number(&mut self, key: &str, n: impl itoa::Integer) {
+    fn number(&mut self, key: Key, n: impl itoa::Integer) {
         push_integer(self.key(key), n);
     }
 
-    fn text(&mut self, key: &str, bytes: &[u8]) {
+    fn text(&mut self, key: Key, bytes: &[u8]) {
         push_str(self.key(key), bytes);
     }
 
-    fn name(&mut self, key: &str, name: &'static str) {
+    fn name(&mut self, key: Key, name: &'static str) {
         push_name(self.key(key), name);
     }
 
-    fn resource(&mut self, key: &str, r: ResourceId) {
+    fn resource(&mut self, key: Key, r: ResourceId) {
         push_resource(self.key(key), r);
     }
 
-    fn frames(&mut self, key: &str, frames: &Option<Vec<api::StackFrame<'_>>>) {
+    fn frames(&mut self, key: Key, frames: &Option<Vec<api::StackFrame<'_>>>) {
         if let Some(frames) = frames {
             push_frames(self.key(key), frames.iter().copied());
         }
@@ -272,39 +334,39 @@ fn write_object(
             let sync = api::sync(event, profile)?;
             let stack = stack(event)?;
             if let Some(clock) = sync.clock_snapshot.filter(|_| listing == Listing::Full) {
-                push_clock(o.key("clock"), &clock);
+                push_clock(o.key(key!("clock")), &clock);
             }
-            o.number("g", g);
-            o.name("kind", kind.name());
-            o.number("m", m);
-            o.number("n", sync.n);
-            o.number("p", p);
-            o.frames("stack", &stack);
-            o.number("time", time);
+            o.number(key!("g"), g);
+            o.name(key!("kind"), kind.name());
+            o.number(key!("m"), m);
+            o.number(key!("n"), sync.n);
+            o.number(key!("p"), p);
+            o.frames(key!("stack"), &stack);
+            o.number(key!("time"), time);
         }
         EventKind::Metric => {
             let metric = api::metric(event, profile)?;
             let stack = stack(event)?;
-            o.number("g", g);
-            o.name("kind", kind.name());
-            o.number("m", m);
-            o.name("name", metric.name);
-            o.number("p", p);
-            o.frames("stack", &stack);
-            o.number("time", time);
-            push_value(o.key("value"), &metric.value);
+            o.number(key!("g"), g);
+            o.name(key!("kind"), kind.name());
+            o.number(key!("m"), m);
+            o.name(key!("name"), metric.name);
+            o.number(key!("p"), p);
+            o.frames(key!("stack"), &stack);
+            o.number(key!("time"), time);
+            push_value(o.key(key!("value")), &metric.value);
         }
         EventKind::Label => {
             let label = api::label(event, profile)?;
             let stack = stack(event)?;
-            o.number("g", g);
-            o.name("kind", kind.name());
-            o.text("label", label.label);
-            o.number("m", m);
-            o.number("p", p);
-            o.resource("resource", label.resource);
-            o.frames("stack", &stack);
-            o.number("time", time);
+            o.number(key!("g"), g);
+            o.name(key!("kind"), kind.name());
+            o.text(key!("label"), label.label);
+            o.number(key!("m"), m);
+            o.number(key!("p"), p);
+            o.resource(key!("resource"), label.resource);
+            o.frames(key!("stack"), &stack);
+            o.number(key!("time"), time);
         }
         EventKind::RangeBegin | EventKind::RangeActive | EventKind::RangeEnd => {
             let range = api::range(event, profile)?;
@@ -314,54 +376,54 @@ fn write_object(
             };
             let stack = stack(event)?;
             if let Some(attributes) = &attributes {
-                push_attributes(o.key("attributes"), attributes);
+                push_attributes(o.key(key!("attributes")), attributes);
             }
-            o.number("g", g);
-            o.name("kind", kind.name());
-            o.number("m", m);
-            o.text("name", &range.name);
-            o.number("p", p);
-            o.resource("scope", range.scope);
-            o.frames("stack", &stack);
-            o.number("time", time);
+            o.number(key!("g"), g);
+            o.name(key!("kind"), kind.name());
+            o.number(key!("m"), m);
+            o.text(key!("name"), &range.name);
+            o.number(key!("p"), p);
+            o.resource(key!("scope"), range.scope);
+            o.frames(key!("stack"), &stack);
+            o.number(key!("time"), time);
         }
         EventKind::TaskBegin | EventKind::TaskEnd => {
             let task = api::task(event, profile)?;
             let stack = stack(event)?;
-            o.number("g", g);
-            o.name("kind", kind.name());
-            o.number("m", m);
-            o.number("p", p);
-            o.number("parent", task.parent);
-            o.frames("stack", &stack);
-            o.number("task", task.id);
-            o.number("time", time);
-            o.text("type", &task.type_name);
+            o.number(key!("g"), g);
+            o.name(key!("kind"), kind.name());
+            o.number(key!("m"), m);
+            o.number(key!("p"), p);
+            o.number(key!("parent"), task.parent);
+            o.frames(key!("stack"), &stack);
+            o.number(key!("task"), task.id);
+            o.number(key!("time"), time);
+            o.text(key!("type"), &task.type_name);
         }
         EventKind::RegionBegin | EventKind::RegionEnd => {
             let region = api::region(event, profile)?;
             let stack = stack(event)?;
-            o.number("g", g);
-            o.name("kind", kind.name());
-            o.number("m", m);
-            o.number("p", p);
-            o.frames("stack", &stack);
-            o.number("task", region.task);
-            o.number("time", time);
-            o.text("type", region.type_name);
+            o.number(key!("g"), g);
+            o.name(key!("kind"), kind.name());
+            o.number(key!("m"), m);
+            o.number(key!("p"), p);
+            o.frames(key!("stack"), &stack);
+            o.number(key!("task"), region.task);
+            o.number(key!("time"), time);
+            o.text(key!("type"), region.type_name);
         }
         EventKind::Log => {
             let log = api::log(event, profile)?;
             let stack = stack(event)?;
-            o.text("category", log.category);
-            o.number("g", g);
-            o.name("kind", kind.name());
-            o.number("m", m);
-            o.text("message", log.message);
-            o.number("p", p);
-            o.frames("stack", &stack);
-            o.number("task", log.task);
-            o.number("time", time);
+            o.text(key!("category"), log.category);
+            o.number(key!("g"), g);
+            o.name(key!("kind"), kind.name());
+            o.number(key!("m"), m);
+            o.text(key!("message"), log.message);
+            o.number(key!("p"), p);
+            o.frames(key!("stack"), &stack);
+            o.number(key!("task"), log.task);
+            o.number(key!("time"), time);
         }
         EventKind::StateTransition => {
             let transition = api::state_transition(event, profile)?;
@@ -371,39 +433,39 @@ fn write_object(
             if listing == Listing::Neutral && status_of_waiting {
                 (stack, transition_stack) = (None, None);
             }
-            o.name("from", transition.old.name());
-            o.number("g", g);
-            o.name("kind", kind.name());
-            o.number("m", m);
-            o.number("p", p);
-            o.text("reason", transition.reason);
-            o.resource("resource", transition.resource);
-            o.frames("stack", &stack);
-            o.number("time", time);
-            o.name("to", transition.new.name());
-            o.frames("transition_stack", &transition_stack);
+            o.name(key!("from"), transition.old.name());
+            o.number(key!("g"), g);
+            o.name(key!("kind"), kind.name());
+            o.number(key!("m"), m);
+            o.number(key!("p"), p);
+            o.text(key!("reason"), transition.reason);
+            o.resource(key!("resource"), transition.resource);
+            o.frames(key!("stack"), &stack);
+            o.number(key!("time"), time);
+            o.name(key!("to"), transition.new.name());
+            o.frames(key!("transition_stack"), &transition_stack);
         }
         EventKind::Experimental => {
             let x = api::experimental(event, profile)?;
             let stack = stack(event)?;
             let args = x.arg_names.iter().copied().zip(x.args.iter().copied());
-            push_args(o.key("args"), args);
-            o.number("g", g);
-            o.name("kind", kind.name());
-            o.number("m", m);
-            o.name("name", x.name);
-            o.number("p", p);
-            o.frames("stack", &stack);
-            o.number("time", time);
+            push_args(o.key(key!("args")), args);
+            o.number(key!("g"), g);
+            o.name(key!("kind"), kind.name());
+            o.number(key!("m"), m);
+            o.name(key!("name"), x.name);
+            o.number(key!("p"), p);
+            o.frames(key!("stack"), &stack);
+            o.number(key!("time"), time);
         }
         EventKind::StackSample | EventKind::Bad => {
             let stack = stack(event)?;
-            o.number("g", g);
-            o.name("kind", kind.name());
-            o.number("m", m);
-            o.number("p", p);
-            o.frames("stack", &stack);
-            o.number("time", time);
+            o.number(key!("g"), g);
+            o.name(key!("kind"), kind.name());
+            o.number(key!("m"), m);
+            o.number(key!("p"), p);
+            o.frames(key!("stack"), &stack);
+            o.number(key!("time"), time);
         }
     }
     o.out.push('}');
@@ -427,12 +489,10 @@ pub(crate) fn push_str(out: &mut String, bytes: &[u8]) {
 
 /// A JSON string of one of our own names (kinds, states, metric and event names): plain
 /// ASCII that needs no escape, so it is copied without the scan [`push_text`] makes.
+/// (The tests that compare both writers with `serde_json` would show a name that needs
+/// one; a check here would run on every field of every fuzz execution.)
 pub(crate) fn push_name(out: &mut String, name: &'static str) {
-    debug_assert!(
-        name.bytes()
-            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'),
-        "{name:?} needs escaping"
-    );
+    out.reserve(name.len() + 2);
     out.push('"');
     out.push_str(name);
     out.push('"');
@@ -596,6 +656,8 @@ pub fn listing_visiting<V: FnMut(&Event)>(
     let reader = crate::order::EventReader::new(trace, profile)?;
     let mut visit = visitor(reader.version())?;
     let mut out = header(reader.version(), profile);
+    // A listing is some 7-25 times its trace: room for most from the start.
+    out.reserve(trace.len().saturating_mul(16).min(4 << 20));
     out.push('\n');
     let mut listing = true;
     for event in reader {

@@ -14,8 +14,8 @@ use super::config::{Config, TimePolicy};
 use crate::api::{ClockSnapshot, RangeAttribute, ResourceId, StackFrame, Value};
 use crate::generation::go_f64_to_i64;
 use crate::jsonl::{
-    push_args, push_attributes, push_clock, push_frames, push_integer, push_name, push_resource,
-    push_text,
+    key, push_args, push_attributes, push_clock, push_frames, push_integer, push_name,
+    push_resource, push_text, Key, COMMON_KEYS,
 };
 use crate::seeded::SplitMix64;
 use crate::spec::{self, ev, EventType};
@@ -107,19 +107,19 @@ fn frames_of(id: u64) -> impl Iterator<Item = StackFrame<'static>> {
 }
 
 /// Field `key`: the frames of stack `id` (`[]` for stack 0).
-fn stack_field(f: &mut NoteWriter<'_>, key: &'static str, id: u64) {
+fn stack_field(f: &mut NoteWriter<'_>, key: Key, id: u64) {
     f.field(key, |out| push_frames(out, frames_of(id)));
 }
 
 /// The event's `"stack"`, when it has one (`id` non-zero).
 fn with_stack(f: &mut NoteWriter<'_>, id: u64) {
     if id != 0 {
-        stack_field(f, "stack", id);
+        stack_field(f, key!("stack"), id);
     }
 }
 
 /// String `id` of the string table as a JSON string field.
-fn string_field(f: &mut NoteWriter<'_>, key: &'static str, id: u64) {
+fn string_field(f: &mut NoteWriter<'_>, key: Key, id: u64) {
     f.string(key, STRINGS[id as usize - 1]);
 }
 
@@ -440,12 +440,9 @@ pub(super) struct Notes {
     last: i64,
 }
 
-/// The keys every note has, sorted.
-const COMMON_KEYS: [&str; 5] = ["g", "kind", "m", "p", "time"];
-
 /// Writes one note's object straight into the notes' buffer: the note gives its own keys
-/// in sorted order, and the keys every note has are merged in at their sorted places, so
-/// no field is rendered apart, sorted or copied.
+/// in sorted order, and the keys every note has ([`COMMON_KEYS`]) are merged in at their
+/// sorted places, so no field is rendered apart, sorted or copied.
 pub(super) struct NoteWriter<'a> {
     out: &'a mut String,
     /// The note's M, P and G.
@@ -457,80 +454,58 @@ pub(super) struct NoteWriter<'a> {
     empty: bool,
     /// The note's time in ns.
     time: i64,
-    /// The last key written, to check the order the note gives its keys in.
-    last: &'static str,
-}
-
-/// `a < b` for non-empty keys, decided by the first byte when it differs (as it mostly
-/// does) without a call to `memcmp`.
-#[inline]
-fn sorts_before(a: &str, b: &str) -> bool {
-    match a.as_bytes().first().cmp(&b.as_bytes().first()) {
-        std::cmp::Ordering::Equal => a < b,
-        order => order.is_lt(),
-    }
 }
 
 impl NoteWriter<'_> {
     /// Starts `key`'s value, after the common keys that sort before it.
-    fn key(&mut self, key: &'static str) -> &mut String {
-        debug_assert!(self.last < key, "note key {key} after {}", self.last);
-        self.last = key;
-        self.common_before(key);
+    fn key(&mut self, key: Key) -> &mut String {
+        self.common_before(key.commons_before);
         self.open(key)
     }
 
-    /// Writes `"key":` after a comma unless it is the object's first field.
-    fn open(&mut self, key: &str) -> &mut String {
-        if !std::mem::take(&mut self.empty) {
-            self.out.push(',');
-        }
-        self.out.push('"');
-        self.out.push_str(key);
-        self.out.push_str("\":");
+    /// Writes `key` after a comma unless it is the object's first field.
+    #[inline(always)]
+    fn open(&mut self, key: Key) -> &mut String {
+        key.open(self.out, std::mem::take(&mut self.empty));
         self.out
     }
 
-    /// Writes the common keys due before `key` (all of them for `"~"`, past any key).
-    fn common_before(&mut self, key: &str) {
-        while self.next_common < COMMON_KEYS.len()
-            && sorts_before(COMMON_KEYS[self.next_common], key)
-        {
-            let common = COMMON_KEYS[self.next_common];
-            self.next_common += 1;
-            let (ctx, kind, time) = (self.ctx, self.kind, self.time);
-            let out = self.open(common);
-            match common {
-                "g" => push_integer(out, ctx.2),
-                "kind" => push_name(out, kind),
-                "m" => push_integer(out, ctx.0),
-                "p" => push_integer(out, ctx.1),
-                _ => push_integer(out, time),
+    /// Writes the common keys due before the first `count` of them.
+    fn common_before(&mut self, count: usize) {
+        while self.next_common < count {
+            let ((m, p, g), kind, time) = (self.ctx, self.kind, self.time);
+            match self.next_common {
+                0 => push_integer(self.open(key!("g")), g),
+                1 => push_name(self.open(key!("kind")), kind),
+                2 => push_integer(self.open(key!("m")), m),
+                3 => push_integer(self.open(key!("p")), p),
+                _ => push_integer(self.open(key!("time")), time),
             }
+            self.next_common += 1;
         }
     }
 
-    pub(super) fn field(&mut self, key: &'static str, render: impl FnOnce(&mut String)) {
+    pub(super) fn field(&mut self, key: Key, render: impl FnOnce(&mut String)) {
         render(self.key(key));
     }
 
-    pub(super) fn number(&mut self, key: &'static str, n: impl itoa::Integer) {
+    pub(super) fn number(&mut self, key: Key, n: impl itoa::Integer) {
         push_integer(self.key(key), n);
     }
 
     /// A string field from text known to be UTF-8.
-    pub(super) fn string(&mut self, key: &'static str, text: &str) {
+    pub(super) fn string(&mut self, key: Key, text: &str) {
         push_text(self.key(key), text);
     }
 
     /// A string field holding one of our own names.
-    pub(super) fn name(&mut self, key: &'static str, name: &'static str) {
+    pub(super) fn name(&mut self, key: Key, name: &'static str) {
         push_name(self.key(key), name);
     }
 
     /// Writes the common keys still due and closes the object.
     fn finish(mut self) {
-        self.common_before("~");
+        self.common_before(COMMON_KEYS.len());
         self.out.push('}');
     }
 }
@@ -551,7 +526,6 @@ pub(super) fn write_note(
         next_common: 0,
         empty: true,
         time,
-        last: "",
     };
     fields(&mut writer);
     writer.finish();
@@ -559,8 +533,9 @@ pub(super) fn write_note(
 
 impl Notes {
     /// A listing that starts with `header`, for a trace of `frequency` ticks per second.
-    pub(super) fn new(header: &str, frequency: u64) -> Notes {
-        let mut text = String::with_capacity(header.len() + 4096);
+    /// The text starts with room for `expected` bytes.
+    pub(super) fn new(header: &str, frequency: u64, expected: usize) -> Notes {
+        let mut text = String::with_capacity(header.len() + expected.max(4096));
         text.push_str(header);
         text.push('\n');
         Notes {
@@ -596,7 +571,7 @@ impl Notes {
     pub(super) fn finish(mut self, syncs: u64) -> String {
         let time = self.fix(0);
         write_note(&mut self.text, (-1, -1, -1), "Sync", time, |f| {
-            f.number("n", syncs + 1)
+            f.number(key!("n"), syncs + 1)
         });
         self.text.push('\n');
         self.text
@@ -732,7 +707,10 @@ impl<'c> Model<'c> {
             },
             notes: oracle.then(|| {
                 let header = crate::jsonl::header(config.version, Toolchain::Go1_27);
-                Notes::new(&header, config.frequency)
+                // Roughly a line of ~130 bytes per step, so that the text seldom grows.
+                let steps = config.generations as usize * config.steps_per_generation;
+                let expected = steps.saturating_mul(128).min(1 << 20);
+                Notes::new(&header, config.frequency, expected)
             }),
             events: 0,
             longest_chain: 0,
@@ -818,17 +796,17 @@ impl<'c> Model<'c> {
         own_stack: u64,
     ) {
         self.note(tick, ctx, "StateTransition", |f| {
-            f.name("from", from);
+            f.name(key!("from"), from);
             if reason == 0 {
-                f.string("reason", "");
+                f.string(key!("reason"), "");
             } else {
-                string_field(f, "reason", reason);
+                string_field(f, key!("reason"), reason);
             }
-            f.field("resource", |out| push_resource(out, gscope(g)));
+            f.field(key!("resource"), |out| push_resource(out, gscope(g)));
             with_stack(f, own_stack);
-            f.name("to", to);
+            f.name(key!("to"), to);
             if let Some(t) = transition {
-                stack_field(f, "transition_stack", t);
+                stack_field(f, key!("transition_stack"), t);
             }
         });
     }
@@ -842,10 +820,10 @@ impl<'c> Model<'c> {
         to: &'static str,
     ) {
         self.note(tick, ctx, "StateTransition", |f| {
-            f.name("from", from);
-            f.string("reason", "");
-            f.field("resource", |out| push_resource(out, pscope(p)));
-            f.name("to", to);
+            f.name(key!("from"), from);
+            f.string(key!("reason"), "");
+            f.field(key!("resource"), |out| push_resource(out, pscope(p)));
+            f.name(key!("to"), to);
         });
     }
 
@@ -860,10 +838,10 @@ impl<'c> Model<'c> {
     ) {
         self.note(tick, ctx, kind, |f| {
             if kind == "RangeEnd" {
-                f.field("attributes", |out| push_attributes(out, &[]));
+                f.field(key!("attributes"), |out| push_attributes(out, &[]));
             }
-            f.string("name", name);
-            f.field("scope", |out| push_resource(out, scope));
+            f.string(key!("name"), name);
+            f.field(key!("scope"), |out| push_resource(out, scope));
         });
     }
 
@@ -1006,8 +984,8 @@ impl<'c> Model<'c> {
         let spec = spec::spec(ty);
         self.note(tick, ctx, "Experimental", |f| {
             let named = spec.args[1..].iter().copied().zip(args.iter().copied());
-            f.field("args", |out| push_args(out, named));
-            f.string("name", spec.name);
+            f.field(key!("args"), |out| push_args(out, named));
+            f.string(key!("name"), spec.name);
         });
     }
 
@@ -1100,9 +1078,9 @@ impl<'c> Model<'c> {
     pub fn note_sync(&mut self, tick: u64, n: u64, clock: Option<ClockSnapshot>) {
         self.note(tick, (-1, -1, -1), "Sync", |f| {
             if let Some(clock) = clock {
-                f.field("clock", |out| push_clock(out, &clock));
+                f.field(key!("clock"), |out| push_clock(out, &clock));
             }
-            f.number("n", n);
+            f.number(key!("n"), n);
         });
     }
 
@@ -1557,8 +1535,8 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_BEGIN, &[self.gc_seq, stack]);
                 self.note(tick, ctx, "RangeBegin", |f| {
-                    f.string("name", "GC concurrent mark phase");
-                    f.field("scope", |out| push_resource(out, ResourceId::None));
+                    f.string(key!("name"), "GC concurrent mark phase");
+                    f.field(key!("scope"), |out| push_resource(out, ResourceId::None));
                     with_stack(f, stack);
                 });
                 self.gc_running = true;
@@ -1584,8 +1562,8 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::STW_BEGIN, &[kind, stack]);
                 self.note(tick, ctx, "RangeBegin", |f| {
-                    f.string("name", &stw_name(kind));
-                    f.field("scope", |out| push_resource(out, gscope(cur)));
+                    f.string(key!("name"), &stw_name(kind));
+                    f.field(key!("scope"), |out| push_resource(out, gscope(cur)));
                     with_stack(f, stack);
                 });
                 self.gs.get_mut(&cur).expect("known G").stw = Some(kind);
@@ -1610,8 +1588,8 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_SWEEP_BEGIN, &[stack]);
                 self.note(tick, ctx, "RangeBegin", |f| {
-                    f.string("name", "GC incremental sweep");
-                    f.field("scope", |out| push_resource(out, pscope(p)));
+                    f.string(key!("name"), "GC incremental sweep");
+                    f.field(key!("scope"), |out| push_resource(out, pscope(p)));
                     with_stack(f, stack);
                 });
                 self.ps[p].sweeping = true;
@@ -1636,9 +1614,9 @@ impl<'c> Model<'c> {
                             value: Value::Uint64(reclaimed),
                         },
                     ];
-                    f.field("attributes", |out| push_attributes(out, &attributes));
-                    f.string("name", "GC incremental sweep");
-                    f.field("scope", |out| push_resource(out, pscope(p)));
+                    f.field(key!("attributes"), |out| push_attributes(out, &attributes));
+                    f.string(key!("name"), "GC incremental sweep");
+                    f.field(key!("scope"), |out| push_resource(out, pscope(p)));
                 });
                 self.ps[p].sweeping = false;
             }
@@ -1648,8 +1626,8 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GC_MARK_ASSIST_BEGIN, &[stack]);
                 self.note(tick, ctx, "RangeBegin", |f| {
-                    f.string("name", "GC mark assist");
-                    f.field("scope", |out| push_resource(out, gscope(cur)));
+                    f.string(key!("name"), "GC mark assist");
+                    f.field(key!("scope"), |out| push_resource(out, gscope(cur)));
                     with_stack(f, stack);
                 });
                 self.gs.get_mut(&cur).expect("known G").mark_assist = true;
@@ -1676,10 +1654,10 @@ impl<'c> Model<'c> {
                 let tick = self.emit(m, ev::USER_TASK_BEGIN, &[id, parent, name, stack]);
                 let parent_id = if parent == 0 { NO_TASK } else { parent };
                 self.note(tick, ctx, "TaskBegin", |f| {
-                    f.number("parent", parent_id);
+                    f.number(key!("parent"), parent_id);
                     with_stack(f, stack);
-                    f.number("task", id);
-                    string_field(f, "type", name);
+                    f.number(key!("task"), id);
+                    string_field(f, key!("type"), name);
                 });
                 self.tasks.insert(id, (parent_id, name));
                 self.task_ids.insert(id);
@@ -1692,10 +1670,10 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_TASK_END, &[task, stack]);
                 self.note(tick, ctx, "TaskEnd", |f| {
-                    f.number("parent", parent);
+                    f.number(key!("parent"), parent);
                     with_stack(f, stack);
-                    f.number("task", task);
-                    string_field(f, "type", name);
+                    f.number(key!("task"), task);
+                    string_field(f, key!("type"), name);
                 });
             }
             Action::RegionBegin(m) => {
@@ -1707,8 +1685,8 @@ impl<'c> Model<'c> {
                 let tick = self.emit(m, ev::USER_REGION_BEGIN, &[task, name, stack]);
                 self.note(tick, ctx, "RegionBegin", |f| {
                     with_stack(f, stack);
-                    f.number("task", task);
-                    string_field(f, "type", name);
+                    f.number(key!("task"), task);
+                    string_field(f, key!("type"), name);
                 });
                 self.gs
                     .get_mut(&cur)
@@ -1730,8 +1708,8 @@ impl<'c> Model<'c> {
                 let tick = self.emit(m, ev::USER_REGION_END, &[task, name, stack]);
                 self.note(tick, ctx, "RegionEnd", |f| {
                     with_stack(f, stack);
-                    f.number("task", task);
-                    string_field(f, "type", name);
+                    f.number(key!("task"), task);
+                    string_field(f, key!("type"), name);
                 });
             }
             Action::Log(m) => {
@@ -1741,10 +1719,10 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::USER_LOG, &[task, LOG_CATEGORY, LOG_MESSAGE, stack]);
                 self.note(tick, ctx, "Log", |f| {
-                    string_field(f, "category", LOG_CATEGORY);
-                    string_field(f, "message", LOG_MESSAGE);
+                    string_field(f, key!("category"), LOG_CATEGORY);
+                    string_field(f, key!("message"), LOG_MESSAGE);
                     with_stack(f, stack);
-                    f.number("task", task);
+                    f.number(key!("task"), task);
                 });
             }
             Action::Label(m) => {
@@ -1753,8 +1731,8 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::GO_LABEL, &[label]);
                 self.note(tick, ctx, "Label", |f| {
-                    string_field(f, "label", label);
-                    f.field("resource", |out| push_resource(out, gscope(cur)));
+                    string_field(f, key!("label"), label);
+                    f.field(key!("resource"), |out| push_resource(out, gscope(cur)));
                 });
             }
             Action::HeapMetric(m) => {
@@ -1770,8 +1748,8 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ty, &[value]);
                 self.note(tick, ctx, "Metric", |f| {
-                    f.string("name", name);
-                    f.number("value", value);
+                    f.string(key!("name"), name);
+                    f.number(key!("value"), value);
                 });
             }
             Action::ProcsChange(m) => {
@@ -1781,9 +1759,9 @@ impl<'c> Model<'c> {
                 let ctx = self.ctx(m);
                 let tick = self.emit(m, ev::PROCS_CHANGE, &[value, stack]);
                 self.note(tick, ctx, "Metric", |f| {
-                    f.string("name", "/sched/gomaxprocs:threads");
+                    f.string(key!("name"), "/sched/gomaxprocs:threads");
                     with_stack(f, stack);
-                    f.number("value", value);
+                    f.number(key!("value"), value);
                 });
             }
             Action::CpuSample(m) => {
@@ -1800,7 +1778,9 @@ impl<'c> Model<'c> {
                     ms.g.map_or(-1, |g| g as i64),
                 );
                 // A sample's stack is always reported, even an empty one.
-                self.note(tick, ctx, "StackSample", |f| stack_field(f, "stack", stack));
+                self.note(tick, ctx, "StackSample", |f| {
+                    stack_field(f, key!("stack"), stack)
+                });
             }
             Action::AllocFree(m) => self.alloc_free(m),
         }
@@ -1965,6 +1945,10 @@ mod tests {
                 expected.insert("kind".into(), serde_json::json!("Log"));
                 serde_json::Value::Object(expected).to_string()
             };
+            let keys: Vec<Key> = keys
+                .iter()
+                .map(|key| Key::new(format!(",\"{key}\":").leak(), format!("\"{key}\":").leak()))
+                .collect();
             let fields = |f: &mut NoteWriter<'_>| {
                 for (i, &key) in keys.iter().enumerate() {
                     f.number(key, i);
@@ -1974,7 +1958,7 @@ mod tests {
             write_note(&mut direct, (1, -1, 3), "Log", 77, fields);
             assert_eq!(direct, object(77), "{keys:?}");
             // One tick per ns: the second event at the same tick moves 1 ns later.
-            let mut notes = Notes::new("header", 1_000_000_000);
+            let mut notes = Notes::new("header", 1_000_000_000, 0);
             notes.push(77, (1, -1, 3), "Log", fields);
             notes.push(77, (1, -1, 3), "Log", fields);
             let listing = notes.finish(2);

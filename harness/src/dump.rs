@@ -4,7 +4,7 @@
 //!
 //! The meaning of each event (kind, transition, range, task, ...) comes from [`crate::api`],
 //! Go's accessors; this module only lays it out as each release's `String()` does. The
-//! [`api`](crate::api) documentation says what the orderer must store in each event.
+//! [`api`] documentation says what the orderer must store in each event.
 //!
 //! # Where Go panics
 //!

@@ -199,9 +199,9 @@ pub fn write_event(out: &mut String, event: &Event, profile: Toolchain) -> Resul
 /// The keys every event's object has, in sorted order.
 pub(crate) const COMMON_KEYS: [&str; 5] = ["g", "kind", "m", "p", "time"];
 
-/// An object key as written: `,"name":`, quoted at compile time (see [`key!`]), with how
-/// many of [`COMMON_KEYS`] sort before it, so that writers merging those keys in need
-/// no string comparison.
+/// An object key as written (`,"name":`, or `"name":` when it opens the object), quoted at
+/// compile time by [`key!`], with how many of [`COMMON_KEYS`] sort before it, so that
+/// writers merging those keys in need no string comparison.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Key {
     /// The key with a comma before it and a colon after.

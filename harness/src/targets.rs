@@ -27,7 +27,7 @@ fn rest<'a>(u: &mut Unstructured<'a>) -> &'a [u8] {
 pub mod parse_never_panics {
     use super::*;
 
-    /// This target at the type level (see [`Input`](super::Input)).
+    /// This target at the type level (see [`Input`]).
     pub struct Name;
 
     /// Builds the input and checks the property under one Go release's view and along
@@ -109,7 +109,7 @@ pub mod parse_never_panics {
 pub mod valid_is_accepted {
     use super::*;
 
-    /// This target at the type level (see [`Input`](super::Input)).
+    /// This target at the type level (see [`Input`]).
     pub struct Name;
 
     /// Draws a config and a seed, then checks the property.
@@ -134,7 +134,7 @@ pub mod valid_is_accepted {
 pub mod text_roundtrip {
     use super::*;
 
-    /// This target at the type level (see [`Input`](super::Input)).
+    /// This target at the type level (see [`Input`]).
     pub struct Name;
 
     /// Checks the property on the input as text, then as binary.
@@ -167,7 +167,7 @@ pub mod text_roundtrip {
 pub mod incremental_parse {
     use super::*;
 
-    /// This target at the type level (see [`Input`](super::Input)).
+    /// This target at the type level (see [`Input`]).
     pub struct Name;
     use std::io::Read;
 
@@ -392,7 +392,7 @@ pub mod incremental_parse {
 pub mod version_invariance {
     use super::*;
 
-    /// This target at the type level (see [`Input`](super::Input)).
+    /// This target at the type level (see [`Input`]).
     pub struct Name;
 
     /// The versions a go 1.22 rendering is compared with.
@@ -480,7 +480,7 @@ fn draw_go122_scenario(u: &mut Unstructured<'_>) -> (crate::gen::Config, u64) {
 pub mod invalid_is_rejected {
     use super::*;
 
-    /// This target at the type level (see [`Input`](super::Input)).
+    /// This target at the type level (see [`Input`]).
     pub struct Name;
     use crate::corrupt::{reference_error, Corruption};
 
@@ -562,7 +562,7 @@ pub mod differential_go {
     use crate::conform::{Case, Dialect, Origin, Testee};
     use std::sync::{Mutex, OnceLock};
 
-    /// This target at the type level (see [`Input`](super::Input)).
+    /// This target at the type level (see [`Input`]).
     pub struct Name;
 
     const PROFILE: Toolchain = Toolchain::Go1_27;

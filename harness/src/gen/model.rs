@@ -470,7 +470,8 @@ impl NoteWriter<'_> {
         self.out
     }
 
-    /// Writes the common keys due before the first `count` of them.
+    /// Writes those of the first `count` common keys not written yet (the arms follow
+    /// the order of [`COMMON_KEYS`]).
     fn common_before(&mut self, count: usize) {
         while self.next_common < count {
             let ((m, p, g), kind, time) = (self.ctx, self.kind, self.time);

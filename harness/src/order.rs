@@ -329,6 +329,32 @@ struct BaseEvent {
     args: [u64; MAX_ARGS],
 }
 
+/// Appends the event `make` returns to `queue`, built where it will live: `push` builds
+/// it on the stack first (it must survive the call that may grow the vector), and
+/// copying it out read the type byte back as part of a wider word just after writing it
+/// alone, a store-forwarding stall on every queued event.
+#[inline(always)]
+fn push_in_place(queue: &mut Vec<Event>, make: impl FnOnce() -> Event) {
+    queue.reserve(1);
+    queue.spare_capacity_mut()[0].write(make());
+    // SAFETY: the slot just past the length was initialized on the line above.
+    unsafe { queue.set_len(queue.len() + 1) };
+}
+
+/// Ends a step of [`Ordering::advance`]: when the event was ordered, thread `m` takes the
+/// context the handler left it in.
+#[inline(always)]
+fn commit(step: Result<(SchedCtx, bool)>, m_states: &mut IdMap<MState>, m: i64) -> Result<bool> {
+    let (new_ctx, ok) = step?;
+    if ok && m != NONE {
+        if let Some(ms) = m_states.get_mut(&m) {
+            ms.p = new_ctx.p;
+            ms.g = new_ctx.g;
+        }
+    }
+    Ok(ok)
+}
+
 /// The ordering state machine (Go's `ordering`).
 struct Ordering {
     profile: Toolchain,
@@ -361,7 +387,7 @@ impl Ordering {
 
     #[inline]
     fn push(&mut self, table: &Rc<EvTable>, ctx: SchedCtx, base: &BaseEvent) {
-        self.queue.push(Event {
+        push_in_place(&mut self.queue, || Event {
             ctx,
             ty: base.ty,
             time: base.time,
@@ -381,7 +407,7 @@ impl Ordering {
     ) {
         let mut a = [0u64; MAX_ARGS];
         a[..args.len()].copy_from_slice(args);
-        self.queue.push(Event {
+        push_in_place(&mut self.queue, || Event {
             ctx,
             ty,
             time,
@@ -411,51 +437,53 @@ impl Ordering {
             cur.p = ms.p;
             cur.g = ms.g;
         }
-        let result = match ev.ty {
-            ev::PROCS_CHANGE | ev::GO_LABEL | ev::USER_LOG => self.annotation(ev, table, cur),
-            ev::PROC_START => self.proc_start(ev, table, gen, cur),
-            ev::PROC_STOP => self.proc_stop(ev, table, cur),
-            ev::PROC_STEAL => self.proc_steal(ev, table, gen, cur),
-            ev::PROC_STATUS => self.proc_status(ev, table, gen, cur),
-            ev::GO_CREATE | ev::GO_CREATE_BLOCKED => self.go_create(ev, table, gen, cur),
-            ev::GO_CREATE_SYSCALL => self.go_create_syscall(ev, table, gen, cur),
-            ev::GO_START => self.go_start(ev, table, gen, cur),
-            ev::GO_DESTROY | ev::GO_STOP | ev::GO_BLOCK => self.go_stop_exec(ev, table, cur),
-            ev::GO_DESTROY_SYSCALL => self.go_destroy_syscall(ev, table, cur),
-            ev::GO_UNBLOCK => self.go_unblock(ev, table, gen, cur),
-            ev::GO_SYSCALL_BEGIN => self.go_syscall_begin(ev, table, gen, cur),
-            ev::GO_SYSCALL_END => self.go_syscall_end(ev, table, cur),
-            ev::GO_SYSCALL_END_BLOCKED => self.go_syscall_end_blocked(ev, table, cur),
-            ev::GO_STATUS | ev::GO_STATUS_STACK => self.go_status(ev, table, gen, cur),
-            ev::STW_BEGIN | ev::GC_MARK_ASSIST_BEGIN => self.go_range_begin(ev, table, cur),
-            ev::STW_END | ev::GC_MARK_ASSIST_END => self.go_range_end(ev, table, cur),
-            ev::GC_MARK_ASSIST_ACTIVE => self.go_range_active(ev, table, gen, cur),
-            ev::GC_ACTIVE => self.gc_active(ev, table, gen, cur),
-            ev::GC_BEGIN => self.gc_begin(ev, table, cur),
-            ev::GC_END => self.gc_end(ev, table, cur),
-            ev::GC_SWEEP_ACTIVE => self.gc_sweep_active(ev, table, gen, cur),
-            ev::GC_SWEEP_BEGIN => self.gc_sweep_begin(ev, table, cur),
-            ev::GC_SWEEP_END => self.gc_sweep_end(ev, table, cur),
-            ev::HEAP_ALLOC | ev::HEAP_GOAL => self.heap_metric(ev, table, cur),
-            ev::USER_TASK_BEGIN => self.task_begin(ev, table, cur),
-            ev::USER_TASK_END => self.task_end(ev, table, cur),
-            ev::USER_REGION_BEGIN => self.region(ev, table, cur, true),
-            ev::USER_REGION_END => self.region(ev, table, cur, false),
-            ev::GO_SWITCH | ev::GO_SWITCH_DESTROY => self.go_switch(ev, table, gen, cur),
-            ev::SPAN..=ev::GOROUTINE_STACK_FREE => self.alloc_free(ev, table, cur),
+        // Each arm commits its own step: with one merge point for the handlers' results,
+        // the context went through the stack in pieces and was read back whole (a
+        // store-forwarding stall on every event).
+        macro_rules! step {
+            ($this:ident . $handler:ident ( $($arg:expr),* )) => {
+                commit($this.$handler($($arg),*), &mut $this.m_states, m)
+            };
+        }
+        match ev.ty {
+            ev::PROCS_CHANGE | ev::GO_LABEL | ev::USER_LOG => {
+                step!(self.annotation(ev, table, cur))
+            }
+            ev::PROC_START => step!(self.proc_start(ev, table, gen, cur)),
+            ev::PROC_STOP => step!(self.proc_stop(ev, table, cur)),
+            ev::PROC_STEAL => step!(self.proc_steal(ev, table, gen, cur)),
+            ev::PROC_STATUS => step!(self.proc_status(ev, table, gen, cur)),
+            ev::GO_CREATE | ev::GO_CREATE_BLOCKED => step!(self.go_create(ev, table, gen, cur)),
+            ev::GO_CREATE_SYSCALL => step!(self.go_create_syscall(ev, table, gen, cur)),
+            ev::GO_START => step!(self.go_start(ev, table, gen, cur)),
+            ev::GO_DESTROY | ev::GO_STOP | ev::GO_BLOCK => step!(self.go_stop_exec(ev, table, cur)),
+            ev::GO_DESTROY_SYSCALL => step!(self.go_destroy_syscall(ev, table, cur)),
+            ev::GO_UNBLOCK => step!(self.go_unblock(ev, table, gen, cur)),
+            ev::GO_SYSCALL_BEGIN => step!(self.go_syscall_begin(ev, table, gen, cur)),
+            ev::GO_SYSCALL_END => step!(self.go_syscall_end(ev, table, cur)),
+            ev::GO_SYSCALL_END_BLOCKED => step!(self.go_syscall_end_blocked(ev, table, cur)),
+            ev::GO_STATUS | ev::GO_STATUS_STACK => step!(self.go_status(ev, table, gen, cur)),
+            ev::STW_BEGIN | ev::GC_MARK_ASSIST_BEGIN => step!(self.go_range_begin(ev, table, cur)),
+            ev::STW_END | ev::GC_MARK_ASSIST_END => step!(self.go_range_end(ev, table, cur)),
+            ev::GC_MARK_ASSIST_ACTIVE => step!(self.go_range_active(ev, table, gen, cur)),
+            ev::GC_ACTIVE => step!(self.gc_active(ev, table, gen, cur)),
+            ev::GC_BEGIN => step!(self.gc_begin(ev, table, cur)),
+            ev::GC_END => step!(self.gc_end(ev, table, cur)),
+            ev::GC_SWEEP_ACTIVE => step!(self.gc_sweep_active(ev, table, gen, cur)),
+            ev::GC_SWEEP_BEGIN => step!(self.gc_sweep_begin(ev, table, cur)),
+            ev::GC_SWEEP_END => step!(self.gc_sweep_end(ev, table, cur)),
+            ev::HEAP_ALLOC | ev::HEAP_GOAL => step!(self.heap_metric(ev, table, cur)),
+            ev::USER_TASK_BEGIN => step!(self.task_begin(ev, table, cur)),
+            ev::USER_TASK_END => step!(self.task_end(ev, table, cur)),
+            ev::USER_REGION_BEGIN => step!(self.region(ev, table, cur, true)),
+            ev::USER_REGION_END => step!(self.region(ev, table, cur, false)),
+            ev::GO_SWITCH | ev::GO_SWITCH_DESTROY => step!(self.go_switch(ev, table, gen, cur)),
+            ev::SPAN..=ev::GOROUTINE_STACK_FREE => step!(self.alloc_free(ev, table, cur)),
             other => {
                 let msg = format!("bad event type found while ordering: {other}");
-                return Err(order_err(OrderClass::BadEvent, msg));
-            }
-        };
-        let (new_ctx, ok) = result?;
-        if ok && m != NONE {
-            if let Some(ms) = self.m_states.get_mut(&m) {
-                ms.p = new_ctx.p;
-                ms.g = new_ctx.g;
+                Err(order_err(OrderClass::BadEvent, msg))
             }
         }
-        Ok(ok)
     }
 
     fn proc_status(

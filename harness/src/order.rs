@@ -2028,33 +2028,44 @@ fn finish(
     stack_ids: &IdSet,
     string_ids: &IdSet,
 ) -> Result<()> {
-    if let Some(table) = &e.table {
-        let ids = &id_args[e.ty as usize];
-        for &i in ids.stacks.iter().take_while(|&&i| i != 0) {
-            let id = e.args[i as usize - 1];
-            let known = id == 0
-                || stack_ids
-                    .covers(id)
-                    .unwrap_or_else(|| table.generation.stacks.contains_key(&id));
-            if !known {
-                return Err(unknown_id_error("stack", id, spec(e.ty).name));
-            }
-        }
-        for &i in ids.strings.iter().take_while(|&&i| i != 0) {
-            let id = e.args[i as usize - 1];
-            let known = id == 0
-                || string_ids
-                    .covers(id)
-                    .unwrap_or_else(|| table.string(id).is_some());
-            if !known {
-                return Err(unknown_id_error("string", id, spec(e.ty).name));
-            }
-        }
+    let ids = &id_args[e.ty as usize];
+    // Most events (every state transition of a switch chain) name no table at all.
+    if ids.stacks[0] | ids.strings[0] != 0 {
+        check_ids(e, ids, stack_ids, string_ids)?;
     }
     if e.time <= *last_ts {
         e.time = last_ts.wrapping_add(1);
     }
     *last_ts = e.time;
+    Ok(())
+}
+
+/// The table half of [`finish`], for events that have stack or string arguments.
+#[inline(never)]
+fn check_ids(e: &Event, ids: &IdArgs, stack_ids: &IdSet, string_ids: &IdSet) -> Result<()> {
+    let Some(table) = &e.table else {
+        return Ok(());
+    };
+    for &i in ids.stacks.iter().take_while(|&&i| i != 0) {
+        let id = e.args[i as usize - 1];
+        let known = id == 0
+            || stack_ids
+                .covers(id)
+                .unwrap_or_else(|| table.generation.stacks.contains_key(&id));
+        if !known {
+            return Err(unknown_id_error("stack", id, spec(e.ty).name));
+        }
+    }
+    for &i in ids.strings.iter().take_while(|&&i| i != 0) {
+        let id = e.args[i as usize - 1];
+        let known = id == 0
+            || string_ids
+                .covers(id)
+                .unwrap_or_else(|| table.string(id).is_some());
+        if !known {
+            return Err(unknown_id_error("string", id, spec(e.ty).name));
+        }
+    }
     Ok(())
 }
 

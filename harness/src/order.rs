@@ -1788,6 +1788,7 @@ impl<R: Read> EventReader<R> {
 
     /// Tries to order the next event of the cursor at frontier position `i`; moves the
     /// cursor on when it succeeds.
+    #[inline(always)]
     fn try_advance(&mut self, i: usize) -> Result<bool> {
         let table = self.table.as_ref().expect("a generation is installed");
         let c = &mut self.cursors[self.frontier[i].cursor];
@@ -1813,9 +1814,17 @@ impl<R: Read> EventReader<R> {
     /// step's events are finished at once, while their generation's tables are current.
     fn produce(&mut self, want: usize) {
         let id_args = id_args();
-        while self.ordering.queue.len() < want && !self.done && self.failed.is_none() {
+        // `fail` ends ordering too, so `done` covers a failure.
+        while self.ordering.queue.len() < want && !self.done {
             let start = self.ordering.queue.len();
-            match self.queue_next() {
+            // The common step, straight to the thread whose event is earliest: no CPU
+            // sample is due and the generation has events left.
+            let step = if self.cpu_samples.is_empty() && !self.frontier.is_empty() {
+                self.advance_earliest()
+            } else {
+                self.queue_next()
+            };
+            match step {
                 Ok(true) => {}
                 Ok(false) => self.done = true,
                 Err(e) => {
@@ -1971,27 +1980,15 @@ impl<R: Read> EventReader<R> {
             e.location.generation = Some(self.generation_number);
             return Err(e);
         }
+        self.advance_earliest()
+    }
+
+    /// Orders the next event of the thread whose event is earliest, or, when it cannot
+    /// be ordered yet, of the first other thread that can. The frontier is not empty.
+    #[inline(always)]
+    fn advance_earliest(&mut self) -> Result<bool> {
         if !self.try_advance(0)? {
-            // Go sorts the frontier by time and tries the others in that order.
-            go_sort_by_time(&mut self.frontier);
-            let mut success = false;
-            for i in 1..self.frontier.len() {
-                if self.try_advance(i)? {
-                    success = true;
-                    break;
-                }
-            }
-            if !success {
-                let msg = format!(
-                    "broken trace: failed to advance: frontier:\n[gen={}]\n\n{}\n{}\n",
-                    self.generation_number,
-                    self.dump_frontier(),
-                    self.ordering.dump()
-                );
-                let mut e = order_err(OrderClass::FailedToAdvance, msg);
-                e.location.generation = Some(self.generation_number);
-                return Err(e);
-            }
+            self.advance_later()?;
         }
         if self.ordering.queue.is_empty() {
             return Err(order_err(
@@ -2000,6 +1997,27 @@ impl<R: Read> EventReader<R> {
             ));
         }
         Ok(true)
+    }
+
+    /// The earliest thread's event cannot be ordered yet: as Go does, sorts the frontier
+    /// by time and orders the first of the others that can be.
+    #[inline(never)]
+    fn advance_later(&mut self) -> Result<()> {
+        go_sort_by_time(&mut self.frontier);
+        for i in 1..self.frontier.len() {
+            if self.try_advance(i)? {
+                return Ok(());
+            }
+        }
+        let msg = format!(
+            "broken trace: failed to advance: frontier:\n[gen={}]\n\n{}\n{}\n",
+            self.generation_number,
+            self.dump_frontier(),
+            self.ordering.dump()
+        );
+        let mut e = order_err(OrderClass::FailedToAdvance, msg);
+        e.location.generation = Some(self.generation_number);
+        Err(e)
     }
 
     fn dump_frontier(&self) -> String {
@@ -2029,8 +2047,9 @@ fn finish(
     string_ids: &IdSet,
 ) -> Result<()> {
     let ids = &id_args[e.ty as usize];
-    // Most events (every state transition of a switch chain) name no table at all.
-    if ids.stacks[0] | ids.strings[0] != 0 {
+    // Most events name no table at all, or only id 0 (every event of a switch chain, the
+    // GoBlock the orderer makes for a switch included), which every table has.
+    if ids.any_nonzero(&e.args) {
         check_ids(e, ids, stack_ids, string_ids)?;
     }
     if e.time <= *last_ts {
@@ -2075,6 +2094,23 @@ fn check_ids(e: &Event, ids: &IdArgs, stack_ids: &IdSet, string_ids: &IdSet) -> 
 struct IdArgs {
     stacks: [u8; 2],
     strings: [u8; 2],
+    /// Bit `i` set: `args[i]` is a stack or string id.
+    mask: u8,
+}
+
+impl IdArgs {
+    /// Whether any of the event's stack or string ids is other than 0.
+    #[inline(always)]
+    fn any_nonzero(&self, args: &[u64; MAX_ARGS]) -> bool {
+        let mut bits = self.mask;
+        while bits != 0 {
+            if args[bits.trailing_zeros() as usize] != 0 {
+                return true;
+            }
+            bits &= bits - 1;
+        }
+        false
+    }
 }
 
 /// [`IdArgs`] of every type byte; Sync and unused numbers have none.
@@ -2093,6 +2129,12 @@ fn id_args() -> &'static [IdArgs; 256] {
             }
             for (slot, &i) in ids.strings.iter_mut().zip(s.string_args) {
                 *slot = i as u8;
+            }
+            for &i in s.stack_args.iter().chain(s.string_args) {
+                // 1-based argument positions past `dt`; MAX_ARGS bounds them.
+                if (1..=MAX_ARGS).contains(&i) {
+                    ids.mask |= 1 << (i - 1);
+                }
             }
         }
         table
@@ -2134,26 +2176,37 @@ fn sift_up(heap: &mut [Slot], mut i: usize) -> usize {
     i
 }
 
+/// Moves entry `i` down while a child is earlier, the earlier child first (Go's
+/// `heapDown`). The entry is carried in a hole rather than swapped down level by level:
+/// the same final order for fewer writes.
+#[inline]
 fn sift_down(heap: &mut [Slot], mut i: usize) {
+    let len = heap.len();
+    let Some(&moving) = heap.get(i) else {
+        return;
+    };
     loop {
+        let left = 2 * i + 1;
+        if left >= len {
+            break;
+        }
         let mut m = i;
-        let mut min_t = if i < heap.len() {
-            heap[i].time
-        } else {
-            i64::MAX
-        };
-        for child in [2 * i + 1, 2 * i + 2] {
-            if child < heap.len() && heap[child].time < min_t {
-                min_t = heap[child].time;
-                m = child;
-            }
+        let mut min_t = moving.time;
+        if heap[left].time < min_t {
+            min_t = heap[left].time;
+            m = left;
+        }
+        let right = left + 1;
+        if right < len && heap[right].time < min_t {
+            m = right;
         }
         if m == i {
             break;
         }
-        heap.swap(i, m);
+        heap[i] = heap[m];
         i = m;
     }
+    heap[i] = moving;
 }
 
 fn heap_update(heap: &mut [Slot], i: usize) {
@@ -2205,6 +2258,9 @@ mod tests {
                 spec(ty).string_args
             };
             assert_eq!(listed(&ids.strings), s, "strings of type {ty}");
+            let positions = listed(&ids.stacks).into_iter().chain(listed(&ids.strings));
+            let mask = positions.fold(0u8, |m, i| m | 1 << (i - 1));
+            assert_eq!(ids.mask, mask, "id mask of type {ty}");
         }
     }
 

@@ -1604,7 +1604,9 @@ fn located(mut e: Error, c: &Cursor, gen: u64) -> Error {
 }
 
 /// Go's `readTimedBaseEvent`: type byte, `dt`, then the arguments. `data` is not empty.
-#[inline]
+/// Arguments past the type's count keep the values of the thread's earlier events, as in
+/// Go, whose cursor reuses one event too.
+#[inline(always)]
 fn read_timed_event(
     data: &[u8],
     ev: &mut BaseEvent,
@@ -1615,21 +1617,51 @@ fn read_timed_event(
     if count >= UNTIMED {
         return Err(untimed_or_unknown(ty, count));
     }
-    ev.ty = ty;
-    let (dt, mut n) = match varint::read(&data[1..]) {
-        Ok((dt, len)) => (dt, 1 + len),
-        Err(_) => return Err(bad_event("found invalid uvarint for timestamp".into())),
-    };
-    for arg in ev.args.iter_mut().take(count as usize) {
-        match varint::read(&data[n..]) {
-            Ok((v, len)) => {
-                *arg = v;
-                n += len;
-            }
-            Err(_) => return Err(bad_event("found invalid uvarint".into())),
+    let mut n = 1;
+    let dt = read_arg(data, &mut n)
+        .map_err(|_| bad_event("found invalid uvarint for timestamp".into()))?;
+    // The arguments are gathered in registers and stored whole: the event is copied out
+    // of `ev` in wide loads soon after, and a wide load of narrow stores still in flight
+    // stalls.
+    let mut args = ev.args;
+    let invalid = |_| bad_event("found invalid uvarint".into());
+    match count {
+        0 => {}
+        1 => args[0] = read_arg(data, &mut n).map_err(invalid)?,
+        2 => {
+            args[0] = read_arg(data, &mut n).map_err(invalid)?;
+            args[1] = read_arg(data, &mut n).map_err(invalid)?;
+        }
+        3 => {
+            args[0] = read_arg(data, &mut n).map_err(invalid)?;
+            args[1] = read_arg(data, &mut n).map_err(invalid)?;
+            args[2] = read_arg(data, &mut n).map_err(invalid)?;
+        }
+        4 => {
+            args[0] = read_arg(data, &mut n).map_err(invalid)?;
+            args[1] = read_arg(data, &mut n).map_err(invalid)?;
+            args[2] = read_arg(data, &mut n).map_err(invalid)?;
+            args[3] = read_arg(data, &mut n).map_err(invalid)?;
+        }
+        _ => {
+            args[0] = read_arg(data, &mut n).map_err(invalid)?;
+            args[1] = read_arg(data, &mut n).map_err(invalid)?;
+            args[2] = read_arg(data, &mut n).map_err(invalid)?;
+            args[3] = read_arg(data, &mut n).map_err(invalid)?;
+            args[4] = read_arg(data, &mut n).map_err(invalid)?;
         }
     }
+    ev.ty = ty;
+    ev.args = args;
     Ok((n, dt))
+}
+
+/// The uvarint at `data[*n..]`; moves `n` past it.
+#[inline(always)]
+fn read_arg(data: &[u8], n: &mut usize) -> std::result::Result<u64, varint::VarintError> {
+    let (v, len) = varint::read(data.get(*n..).unwrap_or_default())?;
+    *n += len;
+    Ok(v)
 }
 
 #[cold]
@@ -1801,8 +1833,7 @@ impl<R: Read> EventReader<R> {
             return Ok(false);
         }
         if c.next_event(&table.generation, &self.arena, self.arg_counts)? {
-            self.frontier[i].time = c.ev.time;
-            heap_update(&mut self.frontier, i);
+            heap_update(&mut self.frontier, i, c.ev.time);
         } else {
             heap_remove(&mut self.frontier, i);
         }
@@ -2176,15 +2207,12 @@ fn sift_up(heap: &mut [Slot], mut i: usize) -> usize {
     i
 }
 
-/// Moves entry `i` down while a child is earlier, the earlier child first (Go's
-/// `heapDown`). The entry is carried in a hole rather than swapped down level by level:
-/// the same final order for fewer writes.
+/// Moves `moving`, placed at entry `i`, down while a child is earlier, the earlier child
+/// first (Go's `heapDown`). It is carried in a hole rather than swapped down level by
+/// level: the same final order for fewer writes.
 #[inline]
-fn sift_down(heap: &mut [Slot], mut i: usize) {
+fn sift_down(heap: &mut [Slot], mut i: usize, moving: Slot) {
     let len = heap.len();
-    let Some(&moving) = heap.get(i) else {
-        return;
-    };
     loop {
         let left = 2 * i + 1;
         if left >= len {
@@ -2209,11 +2237,25 @@ fn sift_down(heap: &mut [Slot], mut i: usize) {
     heap[i] = moving;
 }
 
-fn heap_update(heap: &mut [Slot], i: usize) {
-    if sift_up(heap, i) != i {
+/// Gives entry `i` the time `time` and restores the heap (Go's `heapUpdate`: up if now
+/// earlier than its parent, else down). The time comes as an argument: stored into the
+/// entry and read back with it as one wider load, it stalled every call.
+#[inline]
+fn heap_update(heap: &mut [Slot], i: usize, time: i64) {
+    let moving = Slot {
+        time,
+        cursor: heap[i].cursor,
+    };
+    let mut j = i;
+    while j > 0 && heap[(j - 1) / 2].time > time {
+        heap[j] = heap[(j - 1) / 2];
+        j = (j - 1) / 2;
+    }
+    if j != i {
+        heap[j] = moving;
         return;
     }
-    sift_down(heap, i);
+    sift_down(heap, i, moving);
 }
 
 fn heap_remove(heap: &mut Vec<Slot>, mut i: usize) {
@@ -2224,7 +2266,9 @@ fn heap_remove(heap: &mut Vec<Slot>, mut i: usize) {
     let last = heap.len() - 1;
     heap.swap(0, last);
     heap.pop();
-    sift_down(heap, 0);
+    if let Some(&first) = heap.first() {
+        sift_down(heap, 0, first);
+    }
 }
 
 /// Go's `slices.SortFunc` by time (its pdqsort, reproduced in [`crate::gosort`]), so that

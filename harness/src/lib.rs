@@ -17,6 +17,7 @@ pub mod coverage;
 pub mod dump;
 pub mod error;
 pub mod event;
+mod event_queue;
 pub mod expected;
 pub mod gen;
 pub mod generation;

@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{EvTable, Event, SchedCtx, EV_SYNC, NONE};
+use crate::event_queue::EventQueue;
 use crate::generation::{Batch, CpuSample, Generation, GenerationReader};
 use crate::idmap::{IdMap, IdSet};
 use crate::spec::{ev, spec, EventType, WireTable, MAX_ARGS};
@@ -329,18 +330,6 @@ struct BaseEvent {
     args: [u64; MAX_ARGS],
 }
 
-/// Appends the event `make` returns to `queue`, built where it will live: `push` builds
-/// it on the stack first (it must survive the call that may grow the vector), and
-/// copying it out read the type byte back as part of a wider word just after writing it
-/// alone, a store-forwarding stall on every queued event.
-#[inline(always)]
-fn push_in_place(queue: &mut Vec<Event>, make: impl FnOnce() -> Event) {
-    queue.reserve(1);
-    queue.spare_capacity_mut()[0].write(make());
-    // SAFETY: the slot just past the length was initialized on the line above.
-    unsafe { queue.set_len(queue.len() + 1) };
-}
-
 /// Ends a step of [`Ordering::advance`]: when the event was ordered, thread `m` takes the
 /// context the handler left it in.
 #[inline(always)]
@@ -367,7 +356,7 @@ struct Ordering {
     gc_state: GcState,
     initial_gen: u64,
     /// Ordered and finished events not yet handed out, in order.
-    queue: Vec<Event>,
+    queue: EventQueue,
 }
 
 impl Ordering {
@@ -385,18 +374,12 @@ impl Ordering {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, table: &Rc<EvTable>, ctx: SchedCtx, base: &BaseEvent) {
-        push_in_place(&mut self.queue, || Event {
-            ctx,
-            ty: base.ty,
-            time: base.time,
-            args: base.args,
-            table: Some(table.clone()),
-        });
+        self.queue.push(ctx, base.ty, base.time, base.args, table);
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_made(
         &mut self,
         table: &Rc<EvTable>,
@@ -407,13 +390,7 @@ impl Ordering {
     ) {
         let mut a = [0u64; MAX_ARGS];
         a[..args.len()].copy_from_slice(args);
-        push_in_place(&mut self.queue, || Event {
-            ctx,
-            ty,
-            time,
-            args: a,
-            table: Some(table.clone()),
-        });
+        self.queue.push(ctx, ty, time, a, table);
     }
 
     /// Tries to order `ev`, read from thread `m` in generation `gen`. `Ok(false)`: not yet.
@@ -1739,7 +1716,7 @@ impl<R: Read> EventReader<R> {
                 gc_seq: 0,
                 gc_state: GcState::Undetermined,
                 initial_gen: 0,
-                queue: Vec::with_capacity(8),
+                queue: EventQueue::default(),
             },
             cursors: Vec::new(),
             frontier: Vec::new(),
@@ -1865,7 +1842,7 @@ impl<R: Read> EventReader<R> {
                     self.fail(e);
                 }
             }
-            let fresh = &mut self.ordering.queue[start..];
+            let fresh = self.ordering.queue.events_mut_from(start);
             for (i, e) in fresh.iter_mut().enumerate() {
                 let (stacks, strings) = (&self.stack_ids, &self.string_ids);
                 if let Err(e) = finish(e, &mut self.last_ts, id_args, stacks, strings) {
@@ -1887,10 +1864,12 @@ impl<R: Read> EventReader<R> {
     /// Replaces `out`'s contents with the next ordered events, in order: a few thousand at
     /// a time, moved once. `Ok(false)` at the end; an error comes after the events ordered
     /// before it, and ends the stream. Faster than the iterator for whole-trace work.
+    ///
+    /// `out`'s old events are not dropped at once: they become the slots the chunk after
+    /// next is written over (see [`crate::event_queue`]).
     pub fn next_events(&mut self, out: &mut Vec<Event>) -> Result<bool> {
-        out.clear();
         self.produce(EVENT_CHUNK);
-        std::mem::swap(out, &mut self.ordering.queue);
+        self.ordering.queue.hand_out(out);
         if !out.is_empty() {
             return Ok(true);
         }
@@ -1917,7 +1896,7 @@ impl<R: Read> EventReader<R> {
             };
             return Ok(match next {
                 Some(event) => {
-                    self.ordering.queue.push(event);
+                    self.ordering.queue.push_event(event);
                     true
                 }
                 None => false,
@@ -1996,7 +1975,7 @@ impl<R: Read> EventReader<R> {
                     args,
                     table: self.table.clone(),
                 };
-                self.ordering.queue.push(sample);
+                self.ordering.queue.push_event(sample);
                 return Ok(true);
             }
         }
@@ -2185,10 +2164,10 @@ impl<R: Read> Iterator for EventReader<R> {
     fn next(&mut self) -> Option<Result<Event>> {
         // One step at a time: a reader fed in pieces reads no further than it must.
         self.produce(1);
-        if self.ordering.queue.is_empty() {
-            return self.failed.take().map(Err);
+        match self.ordering.queue.pop_front() {
+            Some(event) => Some(Ok(event)),
+            None => self.failed.take().map(Err),
         }
-        Some(Ok(self.ordering.queue.remove(0)))
     }
 }
 

@@ -73,9 +73,16 @@ pub fn measure_command(
     Ok(summarize(label, times, cpus, peak_rss))
 }
 
+/// The middle value; for an even count the mean of the two middle ones (with two runs,
+/// the upper one alone made one slow run the whole figure).
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
-    v.get(v.len() / 2).copied().unwrap_or_default()
+    let n = v.len();
+    match n {
+        0 => Duration::ZERO,
+        _ if n % 2 == 1 => v[n / 2],
+        _ => (v[n / 2 - 1] + v[n / 2]) / 2,
+    }
 }
 
 fn summarize(
@@ -88,7 +95,7 @@ fn summarize(
     Measurement {
         label: label.to_string(),
         best: times[0],
-        median: times[times.len() / 2],
+        median: median(times.clone()),
         cpu: median(cpus),
         peak_rss,
         runs: times.len(),
@@ -231,5 +238,23 @@ pub fn parsed_flag(toolchain: Toolchain) -> &'static str {
         "-d=1"
     } else {
         "-d=parsed"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_no_runs() {
+        let ms = |v: &[u64]| {
+            v.iter()
+                .map(|&m| Duration::from_millis(m))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(median(ms(&[30, 10, 20])), Duration::from_millis(20));
+        assert_eq!(median(ms(&[510, 320])), Duration::from_millis(415));
+        assert_eq!(median(ms(&[4, 1, 3, 2])), Duration::from_micros(2500));
+        assert_eq!(median(Vec::new()), Duration::ZERO);
     }
 }

@@ -75,7 +75,7 @@ pub fn measure_command(
 
 /// The middle value; for an even count the mean of the two middle ones (with two runs,
 /// the upper one alone made one slow run the whole figure).
-fn median(mut v: Vec<Duration>) -> Duration {
+fn median(v: &mut [Duration]) -> Duration {
     v.sort();
     let n = v.len();
     match n {
@@ -88,15 +88,14 @@ fn median(mut v: Vec<Duration>) -> Duration {
 fn summarize(
     label: &str,
     mut times: Vec<Duration>,
-    cpus: Vec<Duration>,
+    mut cpus: Vec<Duration>,
     peak_rss: u64,
 ) -> Measurement {
-    times.sort();
     Measurement {
         label: label.to_string(),
+        median: median(&mut times),
         best: times[0],
-        median: median(times.clone()),
-        cpu: median(cpus),
+        cpu: median(&mut cpus),
         peak_rss,
         runs: times.len(),
     }
@@ -252,9 +251,9 @@ mod tests {
                 .map(|&m| Duration::from_millis(m))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(median(ms(&[30, 10, 20])), Duration::from_millis(20));
-        assert_eq!(median(ms(&[510, 320])), Duration::from_millis(415));
-        assert_eq!(median(ms(&[4, 1, 3, 2])), Duration::from_micros(2500));
-        assert_eq!(median(Vec::new()), Duration::ZERO);
+        assert_eq!(median(&mut ms(&[30, 10, 20])), Duration::from_millis(20));
+        assert_eq!(median(&mut ms(&[510, 320])), Duration::from_millis(415));
+        assert_eq!(median(&mut ms(&[4, 1, 3, 2])), Duration::from_micros(2500));
+        assert_eq!(median(&mut []), Duration::ZERO);
     }
 }

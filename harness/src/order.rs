@@ -1777,13 +1777,14 @@ impl<R: Read> EventReader<R> {
         for (m, list) in batches {
             let mut c = Cursor::new(m as i64, list, self.arena.len());
             if c.next_event(&table.generation, &self.arena, self.arg_counts)? {
-                self.frontier.push(Slot {
+                let slot = Slot {
                     time: c.ev.time,
                     cursor: self.cursors.len(),
-                });
+                };
+                self.frontier.push(slot);
                 self.cursors.push(c);
                 let last = self.frontier.len() - 1;
-                sift_up(&mut self.frontier, last);
+                sift_up(&mut self.frontier, last, slot);
             }
         }
         let time = table.generation.ticks_to_ns(min_ts);
@@ -2178,11 +2179,15 @@ struct Slot {
     cursor: usize,
 }
 
-fn sift_up(heap: &mut [Slot], mut i: usize) -> usize {
-    while i > 0 && heap[(i - 1) / 2].time > heap[i].time {
-        heap.swap((i - 1) / 2, i);
+/// Moves `moving`, placed at entry `i`, up while its parent is later (Go's `heapUp`),
+/// carried in a hole like [`sift_down`]; returns where it ends.
+#[inline]
+fn sift_up(heap: &mut [Slot], mut i: usize, moving: Slot) -> usize {
+    while i > 0 && heap[(i - 1) / 2].time > moving.time {
+        heap[i] = heap[(i - 1) / 2];
         i = (i - 1) / 2;
     }
+    heap[i] = moving;
     i
 }
 
@@ -2225,16 +2230,9 @@ fn heap_update(heap: &mut [Slot], i: usize, time: i64) {
         time,
         cursor: heap[i].cursor,
     };
-    let mut j = i;
-    while j > 0 && heap[(j - 1) / 2].time > time {
-        heap[j] = heap[(j - 1) / 2];
-        j = (j - 1) / 2;
+    if sift_up(heap, i, moving) == i {
+        sift_down(heap, i, moving);
     }
-    if j != i {
-        heap[j] = moving;
-        return;
-    }
-    sift_down(heap, i, moving);
 }
 
 fn heap_remove(heap: &mut Vec<Slot>, mut i: usize) {

@@ -95,6 +95,39 @@ impl<V> IdMap<V> {
         }
     }
 
+    /// The entries of two different ids at once, mutably (for `a == b`: `a`'s, and `None`).
+    #[inline(always)]
+    pub(crate) fn get_two_mut(&mut self, a: i64, b: i64) -> (Option<&mut V>, Option<&mut V>) {
+        let place_b = if a == b { None } else { self.place(b) };
+        let place_a = self.place(a);
+        let x = place_a
+            .and_then(|p| self.at_place_mut(p))
+            .map(|v| v as *mut V);
+        let y = place_b
+            .and_then(|p| self.at_place_mut(p))
+            .map(|v| v as *mut V);
+        // SAFETY: different ids live in different entries, so the two never alias; each
+        // came from a mutable borrow of `self`, which the result holds for its lifetime.
+        unsafe { (x.map(|v| &mut *v), y.map(|v| &mut *v)) }
+    }
+
+    #[inline(always)]
+    fn at_place_mut(&mut self, p: Place) -> Option<&mut V> {
+        match p {
+            Place::Dense(i) => self.dense.get_mut(i).and_then(Option::as_mut),
+            Place::Sparse(i) => self.sparse_values.get_mut(i),
+        }
+    }
+
+    /// Where `id`'s entry is, if it has one.
+    #[inline(always)]
+    fn place(&self, id: i64) -> Option<Place> {
+        match self.dense_slot(id) {
+            Some(i) => self.dense[i].is_some().then_some(Place::Dense(i)),
+            None => self.sparse_slot(id).map(Place::Sparse),
+        }
+    }
+
     /// Whether `id` has an entry.
     #[inline]
     pub(crate) fn contains_key(&self, id: &i64) -> bool {
@@ -203,6 +236,13 @@ impl<V> IdMap<V> {
             .filter_map(|(i, v)| v.as_ref().map(|v| (self.base.unwrap_or(0) + i as i64, v)));
         dense.chain(self.sparse_ids.iter().copied().zip(&self.sparse_values))
     }
+}
+
+/// Where an entry of an [`IdMap`] lives.
+#[derive(Clone, Copy)]
+enum Place {
+    Dense(usize),
+    Sparse(usize),
 }
 
 /// Which ids of a generation table exist, for the check of every handed-out event's stack

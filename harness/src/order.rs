@@ -889,36 +889,42 @@ impl Ordering {
         cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
         validate_ctx(cur, USER_GO_REQS)?;
-        self.running_g(ev.ty, cur, go_status::RUNNING)?;
         let next_g = ev.args[0] as i64;
         let seq = Seq {
             gen,
             seq: ev.args[1],
         };
-        match self.g_states.get(&next_g) {
-            Some(s) if s.status == go_status::WAITING && seq.succeeds(s.seq) => {}
+        // Both goroutines are looked up once and updated in place: the switch is most of
+        // the events of a program that uses coroutines.
+        let (cur_state, next_state) = self.g_states.get_two_mut(cur.g, next_g);
+        let Some(cur_state) = cur_state.filter(|s| s.status == go_status::RUNNING) else {
+            return self
+                .not_running(ev.ty, cur, go_status::RUNNING)
+                .map(|()| (cur, false));
+        };
+        let next_state = match next_state {
+            Some(s) if s.status == go_status::WAITING && seq.succeeds(s.seq) => s,
             _ => return Ok((cur, false)),
+        };
+        next_state.status = go_status::RUNNING;
+        next_state.seq = seq;
+        let destroy = ev.ty == ev::GO_SWITCH_DESTROY;
+        if !destroy {
+            cur_state.status = go_status::WAITING;
         }
-        self.push(t, cur, ev);
-        if ev.ty == ev::GO_SWITCH {
-            self.set_g_status(cur.g, go_status::WAITING);
-            self.push_made(t, cur, ev::GO_BLOCK, ev.time, &[0, 0]);
-        } else {
+        let queue = &mut self.queue;
+        queue.push(cur, ev.ty, ev.time, ev.args, t);
+        if destroy {
+            queue.push(cur, ev::GO_DESTROY, ev.time, [0; MAX_ARGS], t);
             self.g_states.remove(&cur.g);
-            self.push_made(t, cur, ev::GO_DESTROY, ev.time, &[]);
-        }
-        if let Some(s) = self.g_states.get_mut(&next_g) {
-            s.status = go_status::RUNNING;
-            s.seq = seq;
+        } else {
+            queue.push(cur, ev::GO_BLOCK, ev.time, [0; MAX_ARGS], t);
         }
         let start_ctx = SchedCtx { g: NONE, ..cur };
-        self.push_made(
-            t,
-            start_ctx,
-            ev::GO_START,
-            ev.time,
-            &[next_g as u64, ev.args[1]],
-        );
+        let mut start_args = [0; MAX_ARGS];
+        start_args[..2].copy_from_slice(&[next_g as u64, ev.args[1]]);
+        self.queue
+            .push(start_ctx, ev::GO_START, ev.time, start_args, t);
         Ok((SchedCtx { g: next_g, ..cur }, true))
     }
 
@@ -1696,6 +1702,9 @@ pub struct EventReader<R> {
     /// Go 1.22/1.23: whether the Sync that closes the current generation is out.
     emitted_sync: bool,
     done: bool,
+    /// Whether [`EventReader::switch_run`] may order switches (off only in tests that
+    /// check it against the dispatcher).
+    switch_runs: bool,
 }
 
 impl<R: Read> EventReader<R> {
@@ -1733,6 +1742,7 @@ impl<R: Read> EventReader<R> {
             arg_counts: arg_counts_of(profile),
             emitted_sync: true,
             done: false,
+            switch_runs: true,
         })
     }
 
@@ -1826,9 +1836,13 @@ impl<R: Read> EventReader<R> {
         // `fail` ends ordering too, so `done` covers a failure.
         while self.ordering.queue.len() < want && !self.done {
             let start = self.ordering.queue.len();
+            let common = self.cpu_samples.is_empty() && !self.frontier.is_empty();
+            if common && self.switch_runs && self.switch_run(want) {
+                continue;
+            }
             // The common step, straight to the thread whose event is earliest: no CPU
             // sample is due and the generation has events left.
-            let step = if self.cpu_samples.is_empty() && !self.frontier.is_empty() {
+            let step = if common {
                 self.advance_earliest()
             } else {
                 self.queue_next()
@@ -1853,6 +1867,119 @@ impl<R: Read> EventReader<R> {
                 }
             }
         }
+    }
+
+    /// Orders the earliest thread's coroutine switches (GoSwitch) for as long as they
+    /// stay the earliest events and take the plain path: both goroutines in the expected
+    /// states, nothing to report. The events come out as the dispatcher and [`finish`]
+    /// would make them; anything else is left to them, untouched. A program that uses
+    /// coroutines is mostly such runs (iter.Pull switches back and forth on one thread).
+    /// Returns whether it ordered anything (or stopped at an error reading the thread's
+    /// next event).
+    #[inline(never)]
+    fn switch_run(&mut self, want: usize) -> bool {
+        let EventReader {
+            ordering,
+            cursors,
+            frontier,
+            table,
+            arena,
+            last_ts,
+            arg_counts,
+            generation_number,
+            ..
+        } = self;
+        let (Some(top), Some(table)) = (frontier.first().copied(), table.as_ref()) else {
+            return false;
+        };
+        let Some(c) = cursors.get_mut(top.cursor) else {
+            return false;
+        };
+        if c.ev.ty != ev::GO_SWITCH || c.m == NONE || ordering.initial_gen == 0 {
+            return false;
+        }
+        let Some(&MState { g: mut cur_g, p }) = ordering.m_states.get(&c.m) else {
+            return false;
+        };
+        if p == NONE {
+            return false;
+        }
+        let gen = *generation_number;
+        // The thread stays the earliest while its next time is no later than both
+        // children's in the frontier (the heap would leave it on top).
+        let bound = frontier
+            .iter()
+            .skip(1)
+            .take(2)
+            .map(|s| s.time)
+            .min()
+            .unwrap_or(i64::MAX);
+        let m = c.m;
+        let mut ordered = false;
+        loop {
+            let next_g = c.ev.args[0] as i64;
+            let seq = Seq {
+                gen,
+                seq: c.ev.args[1],
+            };
+            // `cur_g` is NONE only if the thread runs no goroutine: the dispatcher's error.
+            if cur_g == NONE {
+                break;
+            }
+            match ordering.g_states.get_two_mut(cur_g, next_g) {
+                (Some(from), Some(to))
+                    if from.status == go_status::RUNNING
+                        && to.status == go_status::WAITING
+                        && seq.succeeds(to.seq) =>
+                {
+                    from.status = go_status::WAITING;
+                    to.status = go_status::RUNNING;
+                    to.seq = seq;
+                }
+                _ => break,
+            }
+            // The switch, the block of the goroutine it leaves, the start of the next;
+            // times as `finish` makes them (none of the three names a stack or string).
+            let step_start = ordering.queue.len();
+            let ctx = SchedCtx { g: cur_g, p, m };
+            let time = c.ev.time;
+            let t_switch = later_than(time, last_ts);
+            let t_block = later_than(time, last_ts);
+            let t_start = later_than(time, last_ts);
+            let queue = &mut ordering.queue;
+            queue.push(ctx, ev::GO_SWITCH, t_switch, c.ev.args, table);
+            queue.push(ctx, ev::GO_BLOCK, t_block, [0; MAX_ARGS], table);
+            let mut start_args = [0; MAX_ARGS];
+            start_args[..2].copy_from_slice(&[next_g as u64, c.ev.args[1]]);
+            let start_ctx = SchedCtx { g: NONE, ..ctx };
+            queue.push(start_ctx, ev::GO_START, t_start, start_args, table);
+            cur_g = next_g;
+            if let Some(ms) = ordering.m_states.get_mut(&m) {
+                ms.g = next_g;
+            }
+            ordered = true;
+            match c.next_event(&table.generation, arena, arg_counts) {
+                Ok(true) if c.ev.time <= bound => frontier[0].time = c.ev.time,
+                Ok(true) => {
+                    heap_update(frontier, 0, c.ev.time);
+                    break;
+                }
+                Ok(false) => {
+                    heap_remove(frontier, 0);
+                    break;
+                }
+                Err(e) => {
+                    // As in Go, a failed step hands out nothing of its own.
+                    ordering.queue.truncate(step_start);
+                    self.fail(e);
+                    return true;
+                }
+            }
+            if ordering.queue.len() >= want || c.ev.ty != ev::GO_SWITCH {
+                break;
+            }
+        }
+        ordered
     }
 
     /// Stops ordering at error `e`; it is handed out after the events queued before it.
@@ -2063,11 +2190,21 @@ fn finish(
     if ids.any_nonzero(&e.args) {
         check_ids(e, ids, stack_ids, string_ids)?;
     }
-    if e.time <= *last_ts {
-        e.time = last_ts.wrapping_add(1);
-    }
-    *last_ts = e.time;
+    e.time = later_than(e.time, last_ts);
     Ok(())
+}
+
+/// [`finish`]'s time rule: `time`, or the last time plus 1 if it is not later; becomes
+/// the last time.
+#[inline(always)]
+fn later_than(time: i64, last_ts: &mut i64) -> i64 {
+    let t = if time <= *last_ts {
+        last_ts.wrapping_add(1)
+    } else {
+        time
+    };
+    *last_ts = t;
+    t
 }
 
 /// The table half of [`finish`], for events that have stack or string arguments.
@@ -2283,6 +2420,94 @@ mod tests {
             let mask = positions.fold(0u8, |m, i| m | 1 << (i - 1));
             assert_eq!(ids.mask, mask, "id mask of type {ty}");
         }
+    }
+
+    /// Everything an [`EventReader`] hands out, in a comparable form; counts the
+    /// switches into `switches`.
+    fn listing(
+        bytes: &[u8],
+        profile: Toolchain,
+        switch_runs: bool,
+        switches: &mut usize,
+    ) -> Vec<String> {
+        let mut reader = match EventReader::new(bytes, profile) {
+            Ok(r) => r,
+            Err(e) => return vec![format!("{e:?}")],
+        };
+        reader.switch_runs = switch_runs;
+        let mut out = Vec::new();
+        let mut chunk = Vec::new();
+        loop {
+            match reader.next_events(&mut chunk) {
+                Ok(true) => {
+                    *switches += chunk.iter().filter(|e| e.ty == ev::GO_SWITCH).count();
+                    out.extend(
+                        chunk
+                            .iter()
+                            .map(|e| format!("{:?} {} {} {:?}", e.ctx, e.ty, e.time, e.args)),
+                    )
+                }
+                Ok(false) => return out,
+                Err(e) => {
+                    out.push(format!("{e:?}"));
+                    return out;
+                }
+            }
+        }
+    }
+
+    /// Switch runs are a shortcut only: over generated traces (coroutine switch chains
+    /// included) and every corruption of them, under every release's rules, the events,
+    /// their times and contexts, and the error that ends them are the dispatcher's.
+    #[test]
+    fn switch_runs_order_as_the_dispatcher_does() {
+        use crate::conform::suite::{corrupted_cases, generated_cases};
+        let mut switches = 0;
+        let cases = generated_cases(8, 0)
+            .into_iter()
+            .chain(corrupted_cases(2, 0));
+        for case in cases {
+            let Ok(case) = case.build() else { continue };
+            for profile in Toolchain::ALL {
+                let fast = listing(&case.case.bytes, profile, true, &mut switches);
+                let slow = listing(&case.case.bytes, profile, false, &mut 0);
+                assert_eq!(fast, slow, "{} as {profile:?}", case.case.name);
+            }
+        }
+        // Not vacuous: the cases do switch.
+        assert!(switches > 1_000, "only {switches} switch events");
+    }
+
+    /// The same with damage inside the batches of switching traces: wherever a byte is
+    /// overwritten, a run stops where the dispatcher stops, with the same error and the
+    /// same events before it.
+    #[test]
+    fn switch_runs_stop_where_the_dispatcher_does() {
+        use crate::conform::suite::generated_cases;
+        let mut checked = 0;
+        for case in generated_cases(3, 40) {
+            let Ok(case) = case.build() else { continue };
+            let bytes = &case.case.bytes;
+            let mut switches = 0;
+            listing(bytes, Toolchain::Go1_27, true, &mut switches);
+            if switches == 0 {
+                continue;
+            }
+            let step = (bytes.len() / 60).max(1);
+            for at in (16..bytes.len()).step_by(step) {
+                for value in [0x80, 0xff] {
+                    let mut damaged = bytes.clone();
+                    damaged[at] = value;
+                    for profile in [Toolchain::Go1_23, Toolchain::Go1_27] {
+                        let fast = listing(&damaged, profile, true, &mut 0);
+                        let slow = listing(&damaged, profile, false, &mut 0);
+                        assert_eq!(fast, slow, "{} byte {at} = {value}", case.case.name);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 500, "only {checked} damaged traces");
     }
 
     #[test]

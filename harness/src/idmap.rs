@@ -100,13 +100,21 @@ impl<V> IdMap<V> {
     pub(crate) fn get_two_mut(&mut self, a: i64, b: i64) -> (Option<&mut V>, Option<&mut V>) {
         let place_b = if a == b { None } else { self.place(b) };
         let place_a = self.place(a);
-        let x = place_a
-            .and_then(|p| self.at_place_mut(p))
-            .map(|v| v as *mut V);
-        let y = place_b
-            .and_then(|p| self.at_place_mut(p))
-            .map(|v| v as *mut V);
-        // SAFETY: different ids live in different entries, so the two never alias; each
+        self.at_two_places_mut(place_a, place_b)
+    }
+
+    /// The entries at two places at once, mutably (for the same place twice: the first,
+    /// and `None`).
+    #[inline(always)]
+    pub(crate) fn at_two_places_mut(
+        &mut self,
+        a: Option<Place>,
+        b: Option<Place>,
+    ) -> (Option<&mut V>, Option<&mut V>) {
+        let b = if a == b { None } else { b };
+        let x = a.and_then(|p| self.at_place_mut(p)).map(|v| v as *mut V);
+        let y = b.and_then(|p| self.at_place_mut(p)).map(|v| v as *mut V);
+        // SAFETY: different places are different entries, so the two never alias; each
         // came from a mutable borrow of `self`, which the result holds for its lifetime.
         unsafe { (x.map(|v| &mut *v), y.map(|v| &mut *v)) }
     }
@@ -119,9 +127,10 @@ impl<V> IdMap<V> {
         }
     }
 
-    /// Where `id`'s entry is, if it has one.
+    /// Where `id`'s entry is, if it has one. A place stays valid until the next insert
+    /// or removal, which may move entries.
     #[inline(always)]
-    fn place(&self, id: i64) -> Option<Place> {
+    pub(crate) fn place(&self, id: i64) -> Option<Place> {
         match self.dense_slot(id) {
             Some(i) => self.dense[i].is_some().then_some(Place::Dense(i)),
             None => self.sparse_slot(id).map(Place::Sparse),
@@ -239,8 +248,8 @@ impl<V> IdMap<V> {
 }
 
 /// Where an entry of an [`IdMap`] lives.
-#[derive(Clone, Copy)]
-enum Place {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Place {
     Dense(usize),
     Sparse(usize),
 }

@@ -22,7 +22,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::event::{EvTable, Event, SchedCtx, EV_SYNC, NONE};
 use crate::event_queue::EventQueue;
 use crate::generation::{Batch, CpuSample, Generation, GenerationReader};
-use crate::idmap::{IdMap, IdSet};
+use crate::idmap::{IdMap, IdSet, Place};
 use crate::spec::{ev, spec, EventType, WireTable, MAX_ARGS};
 use crate::varint;
 use crate::version::{Toolchain, Version};
@@ -1869,12 +1869,12 @@ impl<R: Read> EventReader<R> {
         }
     }
 
-    /// Orders the earliest thread's coroutine switches (GoSwitch) for as long as they
-    /// stay the earliest events and take the plain path: both goroutines in the expected
-    /// states, nothing to report. The events come out as the dispatcher and [`finish`]
+    /// Orders coroutine switches (GoSwitch) for as long as the earliest event is one that
+    /// takes the plain path (both goroutines in the expected states, nothing to report),
+    /// whichever thread it is on. The events come out as the dispatcher and [`finish`]
     /// would make them; anything else is left to them, untouched. A program that uses
-    /// coroutines is mostly such runs (iter.Pull switches back and forth on one thread).
-    /// Returns whether it ordered anything (or stopped at an error reading the thread's
+    /// coroutines is mostly such events (iter.Pull switches back and forth on a thread).
+    /// Returns whether it ordered anything (or stopped at an error reading a thread's
     /// next event).
     #[inline(never)]
     fn switch_run(&mut self, want: usize) -> bool {
@@ -1889,93 +1889,121 @@ impl<R: Read> EventReader<R> {
             generation_number,
             ..
         } = self;
-        let (Some(top), Some(table)) = (frontier.first().copied(), table.as_ref()) else {
+        let Some(table) = table.as_ref() else {
             return false;
         };
-        let Some(c) = cursors.get_mut(top.cursor) else {
-            return false;
-        };
-        if c.ev.ty != ev::GO_SWITCH || c.m == NONE || ordering.initial_gen == 0 {
-            return false;
-        }
-        let Some(&MState { g: mut cur_g, p }) = ordering.m_states.get(&c.m) else {
-            return false;
-        };
-        if p == NONE {
+        if ordering.initial_gen == 0 {
             return false;
         }
         let gen = *generation_number;
-        // The thread stays the earliest while its next time is no later than both
-        // children's in the frontier (the heap would leave it on top).
-        let bound = frontier
-            .iter()
-            .skip(1)
-            .take(2)
-            .map(|s| s.time)
-            .min()
-            .unwrap_or(i64::MAX);
-        let m = c.m;
         let mut ordered = false;
-        loop {
-            let next_g = c.ev.args[0] as i64;
-            let seq = Seq {
-                gen,
-                seq: c.ev.args[1],
+        // One earliest thread after another, until an event needs the dispatcher.
+        while let Some(top) = frontier.first().copied() {
+            let Some(c) = cursors.get_mut(top.cursor) else {
+                break;
             };
-            // `cur_g` is NONE only if the thread runs no goroutine: the dispatcher's error.
-            if cur_g == NONE {
+            if c.ev.ty != ev::GO_SWITCH || c.m == NONE {
                 break;
             }
-            match ordering.g_states.get_two_mut(cur_g, next_g) {
-                (Some(from), Some(to))
-                    if from.status == go_status::RUNNING
-                        && to.status == go_status::WAITING
-                        && seq.succeeds(to.seq) =>
-                {
-                    from.status = go_status::WAITING;
-                    to.status = go_status::RUNNING;
-                    to.seq = seq;
-                }
-                _ => break,
+            let m = c.m;
+            let Some(&MState { g: mut cur_g, p }) = ordering.m_states.get(&m) else {
+                break;
+            };
+            if p == NONE {
+                break;
             }
-            // The switch, the block of the goroutine it leaves, the start of the next;
-            // times as `finish` makes them (none of the three names a stack or string).
-            let step_start = ordering.queue.len();
-            let ctx = SchedCtx { g: cur_g, p, m };
-            let time = c.ev.time;
-            let t_switch = later_than(time, last_ts);
-            let t_block = later_than(time, last_ts);
-            let t_start = later_than(time, last_ts);
-            let queue = &mut ordering.queue;
-            queue.push(ctx, ev::GO_SWITCH, t_switch, c.ev.args, table);
-            queue.push(ctx, ev::GO_BLOCK, t_block, [0; MAX_ARGS], table);
-            let mut start_args = [0; MAX_ARGS];
-            start_args[..2].copy_from_slice(&[next_g as u64, c.ev.args[1]]);
-            let start_ctx = SchedCtx { g: NONE, ..ctx };
-            queue.push(start_ctx, ev::GO_START, t_start, start_args, table);
-            cur_g = next_g;
+            // The thread stays the earliest while its next time is no later than both
+            // children's in the frontier (the heap would leave it on top).
+            let bound = frontier
+                .iter()
+                .skip(1)
+                .take(2)
+                .map(|s| s.time)
+                .min()
+                .unwrap_or(i64::MAX);
+            // Where the goroutine running now and the one it last left are in the
+            // goroutine map: the run inserts and removes nothing there, so places stay
+            // valid, and a goroutine pulling from a coroutine switches back to the one it
+            // left.
+            let mut cur_place = None;
+            let mut left: Option<(i64, Place)> = None;
+            let mut next_thread = false;
+            loop {
+                let next_g = c.ev.args[0] as i64;
+                let seq = Seq {
+                    gen,
+                    seq: c.ev.args[1],
+                };
+                // `cur_g` is NONE only if the thread runs no goroutine: the dispatcher's
+                // error.
+                if cur_g == NONE {
+                    break;
+                }
+                let g_states = &mut ordering.g_states;
+                let from_place = cur_place.or_else(|| g_states.place(cur_g));
+                let to_place = match left {
+                    Some((g, place)) if g == next_g => Some(place),
+                    _ => g_states.place(next_g),
+                };
+                match g_states.at_two_places_mut(from_place, to_place) {
+                    (Some(from), Some(to))
+                        if from.status == go_status::RUNNING
+                            && to.status == go_status::WAITING
+                            && seq.succeeds(to.seq) =>
+                    {
+                        from.status = go_status::WAITING;
+                        to.status = go_status::RUNNING;
+                        to.seq = seq;
+                    }
+                    _ => break,
+                }
+                // The switch, the block of the goroutine it leaves, the start of the
+                // next; times as `finish` makes them (none of the three names a stack or
+                // string).
+                let step_start = ordering.queue.len();
+                let ctx = SchedCtx { g: cur_g, p, m };
+                let time = c.ev.time;
+                let t_switch = later_than(time, last_ts);
+                let t_block = later_than(time, last_ts);
+                let t_start = later_than(time, last_ts);
+                let queue = &mut ordering.queue;
+                queue.push(ctx, ev::GO_SWITCH, t_switch, c.ev.args, table);
+                queue.push(ctx, ev::GO_BLOCK, t_block, [0; MAX_ARGS], table);
+                let mut start_args = [0; MAX_ARGS];
+                start_args[..2].copy_from_slice(&[next_g as u64, c.ev.args[1]]);
+                let start_ctx = SchedCtx { g: NONE, ..ctx };
+                queue.push(start_ctx, ev::GO_START, t_start, start_args, table);
+                left = from_place.map(|place| (cur_g, place));
+                cur_place = to_place;
+                cur_g = next_g;
+                ordered = true;
+                match c.next_event(&table.generation, arena, arg_counts) {
+                    Ok(true) if c.ev.time <= bound => frontier[0].time = c.ev.time,
+                    Ok(true) => {
+                        heap_update(frontier, 0, c.ev.time);
+                        next_thread = true;
+                        break;
+                    }
+                    Ok(false) => {
+                        heap_remove(frontier, 0);
+                        next_thread = true;
+                        break;
+                    }
+                    Err(e) => {
+                        // As in Go, a failed step hands out nothing of its own.
+                        ordering.queue.truncate(step_start);
+                        self.fail(e);
+                        return true;
+                    }
+                }
+                if ordering.queue.len() >= want || c.ev.ty != ev::GO_SWITCH {
+                    break;
+                }
+            }
             if let Some(ms) = ordering.m_states.get_mut(&m) {
-                ms.g = next_g;
+                ms.g = cur_g;
             }
-            ordered = true;
-            match c.next_event(&table.generation, arena, arg_counts) {
-                Ok(true) if c.ev.time <= bound => frontier[0].time = c.ev.time,
-                Ok(true) => {
-                    heap_update(frontier, 0, c.ev.time);
-                    break;
-                }
-                Ok(false) => {
-                    heap_remove(frontier, 0);
-                    break;
-                }
-                Err(e) => {
-                    // As in Go, a failed step hands out nothing of its own.
-                    ordering.queue.truncate(step_start);
-                    self.fail(e);
-                    return true;
-                }
-            }
-            if ordering.queue.len() >= want || c.ev.ty != ev::GO_SWITCH {
+            if !next_thread || ordering.queue.len() >= want {
                 break;
             }
         }

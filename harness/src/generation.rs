@@ -191,20 +191,60 @@ impl Generation {
     /// to int64 the way amd64 does (out-of-range and NaN give `i64::MIN`).
     #[inline]
     pub fn ticks_to_ns(&self, ticks: u64) -> i64 {
-        // Below 2^63 the signed conversion gives the same float in one instruction where
-        // the unsigned one takes several, on the path of every event.
-        let ticks = if ticks as i64 >= 0 {
-            ticks as i64 as f64
-        } else {
-            ticks as f64
-        };
-        go_f64_to_i64(ticks * self.ns_per_tick)
+        float_ticks_to_ns(ticks, self.ns_per_tick)
     }
 
     /// Time of the Sync event that opens this generation (Go 1.25+): `mul(min_ts)`.
     pub fn sync_time(&self) -> i64 {
         self.ticks_to_ns(self.min_ts)
     }
+}
+
+/// [`Generation::ticks_to_ns`] for the path of every event. When a tick is a whole number
+/// `n` of nanoseconds (64 on the runtime's usual clock), a tick count below 2^53 / n and
+/// its product with `n` are both exact float64 values, so Go's rounded float product is
+/// the integer product: one multiply instead of a chain of float conversions.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TickScale {
+    ns_per_tick: f64,
+    whole_ns: u64,
+    exact_below: u64,
+}
+
+impl TickScale {
+    /// The scale of a generation whose tick lasts `ns_per_tick` nanoseconds.
+    pub(crate) fn new(ns_per_tick: f64) -> TickScale {
+        let whole = (1.0..=1e6).contains(&ns_per_tick) && ns_per_tick.fract() == 0.0;
+        let whole_ns = if whole { ns_per_tick as u64 } else { 0 };
+        TickScale {
+            ns_per_tick,
+            whole_ns,
+            exact_below: if whole { (1u64 << 53) / whole_ns } else { 0 },
+        }
+    }
+
+    /// `ticks` in nanoseconds, exactly as [`Generation::ticks_to_ns`] computes it.
+    #[inline(always)]
+    pub(crate) fn ticks_to_ns(self, ticks: u64) -> i64 {
+        if ticks < self.exact_below {
+            (ticks * self.whole_ns) as i64
+        } else {
+            float_ticks_to_ns(ticks, self.ns_per_tick)
+        }
+    }
+}
+
+/// Go's `frequency.mul`: one float64 product, converted to int64 the way amd64 does.
+#[inline]
+fn float_ticks_to_ns(ticks: u64, ns_per_tick: f64) -> i64 {
+    // Below 2^63 the signed conversion gives the same float in one instruction where the
+    // unsigned one takes several.
+    let ticks = if ticks as i64 >= 0 {
+        ticks as i64 as f64
+    } else {
+        ticks as f64
+    };
+    go_f64_to_i64(ticks * ns_per_tick)
 }
 
 /// Go's float64 to int64 conversion on amd64: truncation, and `i64::MIN` for anything it
@@ -1034,6 +1074,47 @@ mod tests {
         ] {
             let plain = go_f64_to_i64_portable(ticks as f64 * 15.625);
             assert_eq!(generation.ticks_to_ns(ticks), plain, "{ticks}");
+        }
+    }
+
+    /// The integer shortcut for whole-nanosecond ticks gives Go's float product exactly,
+    /// on both sides of where it stops, and tick lengths without it take the float path.
+    #[test]
+    fn tick_scale_agrees_with_the_float_product() {
+        let mut rng = crate::seeded::SplitMix64(3);
+        for ns_per_tick in [
+            1.0,
+            16.0,
+            64.0,
+            1000.0,
+            3.0,
+            1e6,
+            15.625,
+            0.5,
+            0.0,
+            1e6 + 1.0,
+        ] {
+            let scale = TickScale::new(ns_per_tick);
+            let generation = Generation {
+                ns_per_tick,
+                ..Generation::default()
+            };
+            let edge = if scale.whole_ns == 0 {
+                1 << 53
+            } else {
+                scale.exact_below
+            };
+            let mut ticks = vec![0, 1, 2, 1 << 40, edge - 1, edge, edge + 1, u64::MAX];
+            ticks.extend((0..2_000).map(|_| rng.next_u64() >> (rng.next_u64() % 64)));
+            for t in ticks {
+                let float = go_f64_to_i64_portable(t as f64 * ns_per_tick);
+                assert_eq!(scale.ticks_to_ns(t), float, "{t} ticks of {ns_per_tick} ns");
+                assert_eq!(
+                    generation.ticks_to_ns(t),
+                    float,
+                    "{t} ticks of {ns_per_tick} ns"
+                );
+            }
         }
     }
 }

@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{EvTable, Event, SchedCtx, EV_SYNC, NONE};
 use crate::event_queue::EventQueue;
-use crate::generation::{Batch, CpuSample, Generation, GenerationReader};
+use crate::generation::{Batch, CpuSample, GenerationReader, TickScale};
 use crate::idmap::{IdMap, IdSet, Place};
 use crate::spec::{ev, spec, EventType, WireTable, MAX_ARGS};
 use crate::varint;
@@ -1551,22 +1551,28 @@ impl Cursor {
 
     /// Reads the next event; `Ok(false)` when the thread has no more.
     #[inline(always)]
-    fn next_event(&mut self, g: &Generation, arena: &[u8], counts: &ArgCounts) -> Result<bool> {
+    fn next_event(
+        &mut self,
+        scale: TickScale,
+        gen: u64,
+        arena: &[u8],
+        counts: &ArgCounts,
+    ) -> Result<bool> {
         if self.pos == self.end && !self.next_batch(arena.len()) {
             return Ok(false);
         }
         let batch = &self.batches[self.idx];
         if self.last_ts == 0 {
-            self.last_ts = g.ticks_to_ns(batch.time);
+            self.last_ts = scale.ticks_to_ns(batch.time);
         }
         let offset = batch.offset + (self.pos - self.start) as u64;
         let data = &arena[self.pos..self.end];
         let (n, dt) = read_timed_event(data, &mut self.ev, counts).map_err(|e| {
             Error::at(e, offset)
                 .with_batch(batch.index)
-                .in_generation(g.number)
+                .in_generation(gen)
         })?;
-        self.ev.time = g.ticks_to_ns(dt).wrapping_add(self.last_ts);
+        self.ev.time = scale.ticks_to_ns(dt).wrapping_add(self.last_ts);
         self.last_ts = self.ev.time;
         self.pos += n;
         self.offset = offset;
@@ -1692,6 +1698,8 @@ pub struct EventReader<R> {
     stack_ids: IdSet,
     string_ids: IdSet,
     generation_number: u64,
+    /// The current generation's tick length, for the cursors.
+    tick_scale: TickScale,
     last_ts: i64,
     syncs: u64,
     pending_error: Option<Error>,
@@ -1735,6 +1743,7 @@ impl<R: Read> EventReader<R> {
             stack_ids: IdSet::default(),
             string_ids: IdSet::default(),
             generation_number: 0,
+            tick_scale: TickScale::new(0.0),
             last_ts: 0,
             syncs: 0,
             pending_error: None,
@@ -1780,13 +1789,15 @@ impl<R: Read> EventReader<R> {
         self.cpu_samples = std::mem::take(&mut g.cpu_samples).into();
         self.stack_ids = IdSet::new(g.stacks.keys().copied(), g.stacks.len());
         self.string_ids = IdSet::new(g.strings.keys().copied(), g.strings.len());
+        self.tick_scale = TickScale::new(g.ns_per_tick);
+        let g_number = g.number;
         let table = Rc::new(EvTable::new(g, version));
         self.table = Some(table.clone());
         self.frontier.clear();
         self.cursors.clear();
         for (m, list) in batches {
             let mut c = Cursor::new(m as i64, list, self.arena.len());
-            if c.next_event(&table.generation, &self.arena, self.arg_counts)? {
+            if c.next_event(self.tick_scale, g_number, &self.arena, self.arg_counts)? {
                 let slot = Slot {
                     time: c.ev.time,
                     cursor: self.cursors.len(),
@@ -1820,7 +1831,7 @@ impl<R: Read> EventReader<R> {
         if !ok {
             return Ok(false);
         }
-        if c.next_event(&table.generation, &self.arena, self.arg_counts)? {
+        if c.next_event(self.tick_scale, gen, &self.arena, self.arg_counts)? {
             heap_update(&mut self.frontier, i, c.ev.time);
         } else {
             heap_remove(&mut self.frontier, i);
@@ -1887,6 +1898,7 @@ impl<R: Read> EventReader<R> {
             last_ts,
             arg_counts,
             generation_number,
+            tick_scale,
             ..
         } = self;
         let Some(table) = table.as_ref() else {
@@ -1977,7 +1989,7 @@ impl<R: Read> EventReader<R> {
                 cur_place = to_place;
                 cur_g = next_g;
                 ordered = true;
-                match c.next_event(&table.generation, arena, arg_counts) {
+                match c.next_event(*tick_scale, gen, arena, arg_counts) {
                     Ok(true) if c.ev.time <= bound => frontier[0].time = c.ev.time,
                     Ok(true) => {
                         heap_update(frontier, 0, c.ev.time);

@@ -2550,6 +2550,64 @@ mod tests {
         assert!(checked > 500, "only {checked} damaged traces");
     }
 
+    /// States the generator never makes, put just before a switch: the thread's proc
+    /// stopped, its goroutine in a syscall (with each of a few proc sequence numbers, one
+    /// of which fits), the batch's thread unknown. The run leaves each to the
+    /// dispatcher, which reports it or orders it the same way.
+    #[test]
+    fn switch_runs_check_what_the_dispatcher_checks() {
+        use crate::conform::suite::generated_cases;
+        use crate::raw::{RawEvent, RawTrace};
+        let mut checked = 0;
+        for case in generated_cases(16, 0) {
+            let Ok(case) = case.build() else { continue };
+            let bytes = &case.case.bytes;
+            let Ok(trace) = RawTrace::parse(bytes, Toolchain::Go1_27) else {
+                continue;
+            };
+            let switches: Vec<usize> = (0..trace.events.len())
+                .filter(|&i| trace.events[i].ty == ev::GO_SWITCH)
+                .take(12)
+                .collect();
+            let mut inserts = vec![RawEvent::new(ev::PROC_STOP, &[0])];
+            for p_seq in 1..6 {
+                inserts.push(RawEvent::new(ev::GO_SYSCALL_BEGIN, &[0, p_seq, 0]));
+            }
+            for &at in &switches {
+                let Some(batch) = (0..at)
+                    .rev()
+                    .find(|&i| trace.events[i].ty == ev::EVENT_BATCH)
+                else {
+                    continue;
+                };
+                let mut variants = Vec::new();
+                for insert in &inserts {
+                    let mut t = trace.clone();
+                    let size = t.events[batch].args[3];
+                    let grown = size + insert.encoded_len() as u64;
+                    let mut args = t.events[batch].args.to_vec();
+                    args[3] = grown;
+                    t.events[batch] = RawEvent::new(ev::EVENT_BATCH, &args);
+                    t.events.insert(at, insert.clone());
+                    variants.push(t.to_bytes());
+                }
+                // The batch's thread is NONE.
+                let mut t = trace.clone();
+                let mut args = t.events[batch].args.to_vec();
+                args[1] = u64::MAX;
+                t.events[batch] = RawEvent::new(ev::EVENT_BATCH, &args);
+                variants.push(t.to_bytes());
+                for v in variants {
+                    let fast = listing(&v, Toolchain::Go1_27, true, &mut 0);
+                    let slow = listing(&v, Toolchain::Go1_27, false, &mut 0);
+                    assert_eq!(fast, slow, "{} before event {at}", case.case.name);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "only {checked} edited traces");
+    }
+
     #[test]
     fn header_only_go126_trace_is_one_sync() {
         let bytes = Version::Go126.header();

@@ -112,11 +112,29 @@ impl<V> IdMap<V> {
         b: Option<Place>,
     ) -> (Option<&mut V>, Option<&mut V>) {
         let b = if a == b { None } else { b };
-        let x = a.and_then(|p| self.at_place_mut(p)).map(|v| v as *mut V);
-        let y = b.and_then(|p| self.at_place_mut(p)).map(|v| v as *mut V);
-        // SAFETY: different places are different entries, so the two never alias; each
-        // came from a mutable borrow of `self`, which the result holds for its lifetime.
-        unsafe { (x.map(|v| &mut *v), y.map(|v| &mut *v)) }
+        match (a, b) {
+            (Some(Place::Dense(i)), Some(Place::Dense(j))) => match two_of(&mut self.dense, i, j) {
+                Some((x, y)) => (x.as_mut(), y.as_mut()),
+                None => (None, None),
+            },
+            (Some(Place::Sparse(i)), Some(Place::Sparse(j))) => {
+                match two_of(&mut self.sparse_values, i, j) {
+                    Some((x, y)) => (Some(x), Some(y)),
+                    None => (None, None),
+                }
+            }
+            (Some(Place::Dense(i)), Some(Place::Sparse(j))) => (
+                self.dense.get_mut(i).and_then(Option::as_mut),
+                self.sparse_values.get_mut(j),
+            ),
+            (Some(Place::Sparse(i)), Some(Place::Dense(j))) => (
+                self.sparse_values.get_mut(i),
+                self.dense.get_mut(j).and_then(Option::as_mut),
+            ),
+            (Some(p), None) => (self.at_place_mut(p), None),
+            (None, Some(p)) => (None, self.at_place_mut(p)),
+            (None, None) => (None, None),
+        }
     }
 
     #[inline(always)]
@@ -247,6 +265,22 @@ impl<V> IdMap<V> {
     }
 }
 
+/// Entries `i` and `j` of `v` at once, mutably; `None` unless both exist and differ
+/// (places from lookups always do).
+#[inline(always)]
+fn two_of<T>(v: &mut [T], i: usize, j: usize) -> Option<(&mut T, &mut T)> {
+    if i == j || i >= v.len() || j >= v.len() {
+        return None;
+    }
+    if i < j {
+        let (low, high) = v.split_at_mut(j);
+        Some((&mut low[i], &mut high[0]))
+    } else {
+        let (low, high) = v.split_at_mut(i);
+        Some((&mut high[0], &mut low[j]))
+    }
+}
+
 /// Where an entry of an [`IdMap`] lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Place {
@@ -319,6 +353,39 @@ mod tests {
         let mut all: Vec<(i64, u64)> = map.iter().map(|(k, v)| (k, *v)).collect();
         all.sort();
         assert_eq!(all, model.into_iter().collect::<Vec<_>>());
+    }
+
+    /// Two entries at once, by id or by place, are the right ones (dense, sparse or one
+    /// of each), writes through both land, and the same id twice gives it once.
+    #[test]
+    fn two_entries_at_once() {
+        let mut map = IdMap::default();
+        let mut model = BTreeMap::new();
+        let ids: Vec<i64> = (0..40).chain((0..40).map(|i| 1_000_000 + i * 7)).collect();
+        for &id in &ids {
+            map.insert(id, id * 10);
+            model.insert(id, id * 10);
+        }
+        for &a in &ids {
+            for b in [a, a + 1, 1_000_007, 3, -5] {
+                let (x, y) = map.get_two_mut(a, b);
+                assert_eq!(x.as_deref(), model.get(&a));
+                if a == b {
+                    assert!(y.is_none());
+                    continue;
+                }
+                assert_eq!(y.as_deref(), model.get(&b));
+                if let (Some(x), Some(y)) = (x, y) {
+                    *x += 1;
+                    *y += 2;
+                    *model.get_mut(&a).unwrap() += 1;
+                    *model.get_mut(&b).unwrap() += 2;
+                }
+                let (pa, pb) = (map.place(a), map.place(b));
+                let (x, y) = map.at_two_places_mut(pa, pb);
+                assert_eq!((x.as_deref(), y.as_deref()), (model.get(&a), model.get(&b)));
+            }
+        }
     }
 
     #[test]

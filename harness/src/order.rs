@@ -388,9 +388,7 @@ impl Ordering {
         time: i64,
         args: &[u64],
     ) {
-        let mut a = [0u64; MAX_ARGS];
-        a[..args.len()].copy_from_slice(args);
-        self.queue.push(ctx, ty, time, a, table);
+        self.queue.push(ctx, ty, time, made_args(args), table);
     }
 
     /// Tries to order `ev`, read from thread `m` in generation `gen`. `Ok(false)`: not yet.
@@ -912,19 +910,16 @@ impl Ordering {
         if !destroy {
             cur_state.status = go_status::WAITING;
         }
-        let queue = &mut self.queue;
-        queue.push(cur, ev.ty, ev.time, ev.args, t);
+        self.push(t, cur, ev);
         if destroy {
-            queue.push(cur, ev::GO_DESTROY, ev.time, [0; MAX_ARGS], t);
             self.g_states.remove(&cur.g);
+            self.push_made(t, cur, ev::GO_DESTROY, ev.time, &[]);
         } else {
-            queue.push(cur, ev::GO_BLOCK, ev.time, [0; MAX_ARGS], t);
+            self.push_made(t, cur, ev::GO_BLOCK, ev.time, &[0, 0]);
         }
         let start_ctx = SchedCtx { g: NONE, ..cur };
-        let mut start_args = [0; MAX_ARGS];
-        start_args[..2].copy_from_slice(&[next_g as u64, ev.args[1]]);
-        self.queue
-            .push(start_ctx, ev::GO_START, ev.time, start_args, t);
+        let start_args = [next_g as u64, ev.args[1]];
+        self.push_made(t, start_ctx, ev::GO_START, ev.time, &start_args);
         Ok((SchedCtx { g: next_g, ..cur }, true))
     }
 
@@ -1981,8 +1976,7 @@ impl<R: Read> EventReader<R> {
                 let queue = &mut ordering.queue;
                 queue.push(ctx, ev::GO_SWITCH, t_switch, c.ev.args, table);
                 queue.push(ctx, ev::GO_BLOCK, t_block, [0; MAX_ARGS], table);
-                let mut start_args = [0; MAX_ARGS];
-                start_args[..2].copy_from_slice(&[next_g as u64, c.ev.args[1]]);
+                let start_args = made_args(&[next_g as u64, c.ev.args[1]]);
                 let start_ctx = SchedCtx { g: NONE, ..ctx };
                 queue.push(start_ctx, ev::GO_START, t_start, start_args, table);
                 left = from_place.map(|place| (cur_g, place));
@@ -2232,6 +2226,14 @@ fn finish(
     }
     e.time = later_than(e.time, last_ts);
     Ok(())
+}
+
+/// The arguments of an event the orderer makes, padded with zeros.
+#[inline(always)]
+fn made_args(args: &[u64]) -> [u64; MAX_ARGS] {
+    let mut a = [0; MAX_ARGS];
+    a[..args.len()].copy_from_slice(args);
+    a
 }
 
 /// [`finish`]'s time rule: `time`, or the last time plus 1 if it is not later; becomes
@@ -2496,6 +2498,16 @@ mod tests {
         }
     }
 
+    /// The listing of `bytes` as `profile` reads it is the same with switch runs on and off;
+    /// returns how many switches it has.
+    fn assert_runs_change_nothing(bytes: &[u8], profile: Toolchain, what: &str) -> usize {
+        let mut switches = 0;
+        let fast = listing(bytes, profile, true, &mut switches);
+        let slow = listing(bytes, profile, false, &mut 0);
+        assert_eq!(fast, slow, "{what}");
+        switches
+    }
+
     /// Switch runs are a shortcut only: over generated traces (coroutine switch chains
     /// included) and every corruption of them, under every release's rules, the events,
     /// their times and contexts, and the error that ends them are the dispatcher's.
@@ -2509,9 +2521,8 @@ mod tests {
         for case in cases {
             let Ok(case) = case.build() else { continue };
             for profile in Toolchain::ALL {
-                let fast = listing(&case.case.bytes, profile, true, &mut switches);
-                let slow = listing(&case.case.bytes, profile, false, &mut 0);
-                assert_eq!(fast, slow, "{} as {profile:?}", case.case.name);
+                let what = format!("{} as {profile:?}", case.case.name);
+                switches += assert_runs_change_nothing(&case.case.bytes, profile, &what);
             }
         }
         // Not vacuous: the cases do switch.
@@ -2539,9 +2550,8 @@ mod tests {
                     let mut damaged = bytes.clone();
                     damaged[at] = value;
                     for profile in [Toolchain::Go1_23, Toolchain::Go1_27] {
-                        let fast = listing(&damaged, profile, true, &mut 0);
-                        let slow = listing(&damaged, profile, false, &mut 0);
-                        assert_eq!(fast, slow, "{} byte {at} = {value}", case.case.name);
+                        let what = format!("{} byte {at} = {value}", case.case.name);
+                        assert_runs_change_nothing(&damaged, profile, &what);
                         checked += 1;
                     }
                 }
@@ -2598,9 +2608,8 @@ mod tests {
                 t.events[batch] = RawEvent::new(ev::EVENT_BATCH, &args);
                 variants.push(t.to_bytes());
                 for v in variants {
-                    let fast = listing(&v, Toolchain::Go1_27, true, &mut 0);
-                    let slow = listing(&v, Toolchain::Go1_27, false, &mut 0);
-                    assert_eq!(fast, slow, "{} before event {at}", case.case.name);
+                    let what = format!("{} before event {at}", case.case.name);
+                    assert_runs_change_nothing(&v, Toolchain::Go1_27, &what);
                     checked += 1;
                 }
             }

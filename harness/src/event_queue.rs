@@ -49,7 +49,10 @@ impl EventQueue {
             slot.ty = ty;
             slot.time = time;
             slot.args = args;
-            if !slot.table.as_ref().is_some_and(|t| Rc::ptr_eq(t, table)) {
+            // As raw pointers, `None` is null and never equal: one compare, where
+            // matching the `Option` first costs a test and two flags.
+            let held = slot.table.as_ref().map_or(std::ptr::null(), Rc::as_ptr);
+            if held != Rc::as_ptr(table) {
                 slot.table = Some(table.clone());
             }
         } else {

@@ -42,6 +42,23 @@ pub struct Batch {
     end: usize,
 }
 
+#[cfg(test)]
+impl Batch {
+    /// A batch of thread `m` with base time `time` whose payload is `payload` of its
+    /// generation's arena.
+    pub(crate) fn with_payload(m: u64, time: u64, payload: std::ops::Range<usize>) -> Batch {
+        Batch {
+            m,
+            time,
+            exp: 0,
+            offset: 0,
+            index: 0,
+            start: payload.start,
+            end: payload.end,
+        }
+    }
+}
+
 /// One frame of a stack table entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Frame {

@@ -1467,10 +1467,10 @@ struct Cursor {
     /// The last event read; its arguments past the current event's own stay from earlier
     /// events, as in Go.
     ev: BaseEvent,
-    /// Byte offset of `ev` in the file.
-    offset: u64,
-    /// Index of `ev` in its batch, and how many events of the batch have been read.
-    event_index: u64,
+    /// Arena position of `ev` (its file offset and index in the batch are worked out only
+    /// for an error).
+    ev_pos: usize,
+    /// How many events of the current batch have been read, `ev` included.
     read_in_batch: u64,
 }
 
@@ -1521,8 +1521,7 @@ impl Cursor {
             start: first.start,
             last_ts: 0,
             ev: BaseEvent::default(),
-            offset: 0,
-            event_index: 0,
+            ev_pos: first.start,
             read_in_batch: 0,
         }
     }
@@ -1556,42 +1555,152 @@ impl Cursor {
         if self.pos == self.end && !self.next_batch(arena.len()) {
             return Ok(false);
         }
-        let batch = &self.batches[self.idx];
         if self.last_ts == 0 {
-            self.last_ts = scale.ticks_to_ns(batch.time);
+            self.last_ts = scale.ticks_to_ns(self.batches[self.idx].time);
         }
-        let offset = batch.offset + (self.pos - self.start) as u64;
         let data = &arena[self.pos..self.end];
-        let (n, dt) = read_timed_event(data, &mut self.ev, counts).map_err(|e| {
-            Error::at(e, offset)
-                .with_batch(batch.index)
-                .in_generation(gen)
-        })?;
+        let (n, dt) = match read_timed_event(data, &mut self.ev, counts) {
+            Ok(read) => read,
+            Err(e) => return Err(self.read_error(e, gen)),
+        };
         self.ev.time = scale.ticks_to_ns(dt).wrapping_add(self.last_ts);
         self.last_ts = self.ev.time;
+        self.ev_pos = self.pos;
         self.pos += n;
-        self.offset = offset;
-        self.event_index = self.read_in_batch;
         self.read_in_batch += 1;
         Ok(true)
+    }
+
+    /// [`Cursor::next_event`] for the common case of a coroutine switch run: when the
+    /// next event is a GoSwitch (two arguments) lying in a full window, reads it with
+    /// the arguments after its own kept, and returns `true`; otherwise returns `false`
+    /// and leaves the cursor as it was.
+    #[inline(always)]
+    fn next_switch_in_window(&mut self, scale: TickScale, arena: &[u8]) -> bool {
+        let Some(window) = arena
+            .get(self.pos..self.end)
+            .and_then(|data| data.first_chunk::<EVENT_WINDOW>())
+        else {
+            return false;
+        };
+        if window[0] != ev::GO_SWITCH || self.last_ts == 0 {
+            return false;
+        }
+        let mut n = 1;
+        let (Some(dt), Some(g), Some(seq)) = (
+            window_uvarint(window, &mut n),
+            window_uvarint(window, &mut n),
+            window_uvarint(window, &mut n),
+        ) else {
+            return false;
+        };
+        self.ev.ty = ev::GO_SWITCH;
+        self.ev.args[0] = g;
+        self.ev.args[1] = seq;
+        self.ev.time = scale.ticks_to_ns(dt).wrapping_add(self.last_ts);
+        self.last_ts = self.ev.time;
+        self.ev_pos = self.pos;
+        self.pos += n;
+        self.read_in_batch += 1;
+        true
+    }
+
+    /// `e`, an error reading the event at `pos`, with its location.
+    #[cold]
+    fn read_error(&self, e: ErrorKind, gen: u64) -> Error {
+        let batch = &self.batches[self.idx];
+        Error::at(e, batch.offset + (self.pos - self.start) as u64)
+            .with_batch(batch.index)
+            .in_generation(gen)
     }
 }
 
 /// `e`, an error ordering the event `c` last read in generation `gen`, with that location.
 #[cold]
 fn located(mut e: Error, c: &Cursor, gen: u64) -> Error {
-    e.location.offset = c.offset;
+    let batch = c.batches.get(c.idx);
+    e.location.offset = batch.map_or(0, |b| b.offset + (c.ev_pos - c.start) as u64);
     e.location.generation = Some(gen);
-    e.location.batch = c.batches.get(c.idx).map(|b| b.index);
-    e.location.event = Some(c.event_index);
+    e.location.batch = batch.map(|b| b.index);
+    e.location.event = Some(c.read_in_batch.saturating_sub(1));
     e
 }
+
+/// Bytes an event can take at most, rounded up: the type byte and six uvarints (`dt` and
+/// five arguments) of up to 10 bytes each.
+const EVENT_WINDOW: usize = 64;
 
 /// Go's `readTimedBaseEvent`: type byte, `dt`, then the arguments. `data` is not empty.
 /// Arguments past the type's count keep the values of the thread's earlier events, as in
 /// Go, whose cursor reuses one event too.
 #[inline(always)]
 fn read_timed_event(
+    data: &[u8],
+    ev: &mut BaseEvent,
+    counts: &ArgCounts,
+) -> std::result::Result<(usize, u64), ErrorKind> {
+    // Away from a batch's end the whole event lies in a fixed window, read without
+    // bounds checks per byte.
+    if let Some(window) = data.first_chunk::<EVENT_WINDOW>() {
+        if let Some(read) = read_event_in_window(window, ev, counts) {
+            return Ok(read);
+        }
+    }
+    read_timed_event_checked(data, ev, counts)
+}
+
+/// [`read_timed_event`] for an event that starts a full window: `None` when the event is
+/// not a plain one (a type that cannot be read, or a uvarint of 10 bytes or more), to be
+/// read again by the checked reader, which gives the error. Leaves `ev` untouched then.
+#[inline(always)]
+fn read_event_in_window(
+    window: &[u8; EVENT_WINDOW],
+    ev: &mut BaseEvent,
+    counts: &ArgCounts,
+) -> Option<(usize, u64)> {
+    let ty = window[0];
+    let count = counts[ty as usize];
+    if count >= UNTIMED {
+        return None;
+    }
+    let mut n = 1;
+    let dt = window_uvarint(window, &mut n)?;
+    let mut args = ev.args;
+    for arg in args.iter_mut().take(count as usize) {
+        *arg = window_uvarint(window, &mut n)?;
+    }
+    ev.ty = ty;
+    ev.args = args;
+    Some((n, dt))
+}
+
+/// The uvarint at `window[*n..]` if it takes at most 9 bytes; moves `n` past it. At most
+/// six such numbers follow the type byte, so `n` stays below 55 and masking it to the
+/// window changes nothing but lets the compiler drop the bounds checks.
+#[inline(always)]
+fn window_uvarint(window: &[u8; EVENT_WINDOW], n: &mut usize) -> Option<u64> {
+    let first = window[*n % EVENT_WINDOW];
+    *n += 1;
+    if first < 0x80 {
+        return Some(u64::from(first));
+    }
+    let mut value = u64::from(first & 0x7f);
+    let mut shift = 7;
+    while shift < 63 {
+        let b = window[*n % EVENT_WINDOW];
+        *n += 1;
+        value |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(value);
+        }
+        shift += 7;
+    }
+    None
+}
+
+/// [`read_timed_event`] near a batch's end or for an event the window reader declines.
+#[inline(never)]
+fn read_timed_event_checked(
     data: &[u8],
     ev: &mut BaseEvent,
     counts: &ArgCounts,
@@ -1899,7 +2008,9 @@ impl<R: Read> EventReader<R> {
         let Some(table) = table.as_ref() else {
             return false;
         };
-        if ordering.initial_gen == 0 {
+        // Switch runs read GoSwitch events with their two arguments directly (the
+        // releases before Go 1.23, whose parser lacks the type, never get here).
+        if ordering.initial_gen == 0 || arg_counts[ev::GO_SWITCH as usize] != 2 {
             return false;
         }
         let gen = *generation_number;
@@ -1983,7 +2094,12 @@ impl<R: Read> EventReader<R> {
                 cur_place = to_place;
                 cur_g = next_g;
                 ordered = true;
-                match c.next_event(*tick_scale, gen, arena, arg_counts) {
+                let read = if c.next_switch_in_window(*tick_scale, arena) {
+                    Ok(true)
+                } else {
+                    c.next_event(*tick_scale, gen, arena, arg_counts)
+                };
+                match read {
                     Ok(true) if c.ev.time <= bound => frontier[0].time = c.ev.time,
                     Ok(true) => {
                         heap_update(frontier, 0, c.ev.time);
@@ -2462,6 +2578,131 @@ mod tests {
             let mask = positions.fold(0u8, |m, i| m | 1 << (i - 1));
             assert_eq!(ids.mask, mask, "id mask of type {ty}");
         }
+    }
+
+    /// A uvarint of `len` bytes (1 to 11) with random digits, for the readers' tests: a
+    /// 10th byte may exceed 1 (overflow), and 11 bytes never end in time.
+    fn random_uvarint(rng: &mut crate::seeded::SplitMix64, len: u64, out: &mut Vec<u8>) {
+        for _ in 1..len {
+            out.push(0x80 | rng.below(0x80) as u8);
+        }
+        let last = if len == 10 {
+            rng.below(4)
+        } else {
+            rng.below(0x80)
+        };
+        out.push(last as u8);
+    }
+
+    /// An event's bytes for the readers' tests: a GoSwitch, or one time in `odd_in` any
+    /// type byte with six numbers; mostly short numbers, sometimes up to 11 bytes.
+    fn random_event(rng: &mut crate::seeded::SplitMix64, odd_in: u64, out: &mut Vec<u8>) {
+        let (ty, numbers) = match rng.below(odd_in) {
+            0 => (rng.below(256) as u8, 6),
+            _ => (ev::GO_SWITCH, 3),
+        };
+        out.push(ty);
+        for _ in 0..numbers {
+            let len = match rng.below(8) {
+                0 => 1 + rng.below(11),
+                _ => 1 + rng.below(3),
+            };
+            random_uvarint(rng, len, out);
+        }
+    }
+
+    /// The window reader reads what the checked reader reads, errors included, and an
+    /// event either declines is left as it was.
+    #[test]
+    fn window_reader_agrees_with_the_checked_reader() {
+        let mut rng = crate::seeded::SplitMix64(8);
+        let mut in_window = 0;
+        for profile in [Toolchain::Go1_22, Toolchain::Go1_26] {
+            let counts = arg_counts_of(profile);
+            for _ in 0..20_000 {
+                let mut data = Vec::new();
+                random_event(&mut rng, 4, &mut data);
+                // The event's tail may lie past a batch's end or be followed by others.
+                let tail = rng.below(160) as usize;
+                data.resize(data.len() + tail, 0);
+                if rng.below(4) == 0 {
+                    data.truncate(1 + rng.below(data.len() as u64) as usize);
+                }
+                let mut before = BaseEvent::default();
+                before.args.iter_mut().for_each(|a| *a = rng.next_u64());
+                let (mut fast, mut checked) = (before, before);
+                let fast_read = read_timed_event(&data, &mut fast, counts);
+                let checked_read = read_timed_event_checked(&data, &mut checked, counts);
+                assert_eq!(
+                    format!("{fast_read:?} {fast:?}"),
+                    format!("{checked_read:?} {checked:?}"),
+                    "{data:?}"
+                );
+                let mut probe = before;
+                if let Some(window) = data.first_chunk::<EVENT_WINDOW>() {
+                    in_window +=
+                        usize::from(read_event_in_window(window, &mut probe, counts).is_some());
+                }
+            }
+        }
+        assert!(
+            in_window > 5_000,
+            "only {in_window} events took the window reader"
+        );
+    }
+
+    /// A switch run's GoSwitch reader moves a cursor exactly as the general reader does
+    /// whenever it takes the event, and leaves the cursor alone otherwise.
+    #[test]
+    fn switch_window_reader_moves_the_cursor_as_next_event_does() {
+        let mut rng = crate::seeded::SplitMix64(9);
+        let counts = arg_counts_of(Toolchain::Go1_26);
+        let scale = TickScale::new(64.0);
+        let mut arena = Vec::new();
+        let mut batches = Vec::new();
+        for b in 0..200 {
+            let start = arena.len();
+            for _ in 0..rng.below(40) {
+                random_event(&mut rng, 50, &mut arena);
+            }
+            batches.push(Batch::with_payload(1, b * rng.below(3), start..arena.len()));
+        }
+        let state = |c: &Cursor| {
+            let moved = (c.idx, c.pos, c.end, c.last_ts, c.ev_pos, c.read_in_batch);
+            format!("{moved:?} {:?}", c.ev)
+        };
+        let (mut general, mut switching) = (
+            Cursor::new(1, batches.clone(), arena.len()),
+            Cursor::new(1, batches, arena.len()),
+        );
+        let mut taken = 0;
+        loop {
+            let before = state(&switching);
+            let read = if switching.next_switch_in_window(scale, &arena) {
+                taken += 1;
+                Ok(true)
+            } else {
+                assert_eq!(state(&switching), before, "declined, yet moved");
+                switching.next_event(scale, 0, &arena, counts)
+            };
+            let expected = general.next_event(scale, 0, &arena, counts);
+            assert_eq!(format!("{read:?}"), format!("{expected:?}"));
+            assert_eq!(state(&switching), state(&general));
+            match read {
+                Ok(true) => {}
+                // The cursor stops at an error; start the next batch as a new thread would.
+                Err(_) if general.idx + 1 < general.batches.len() => {
+                    for c in [&mut general, &mut switching] {
+                        c.pos = c.end;
+                    }
+                }
+                _ => break,
+            }
+        }
+        assert!(
+            taken > 1_000,
+            "only {taken} switches took the window reader"
+        );
     }
 
     /// Everything an [`EventReader`] hands out, in a comparable form; counts the

@@ -12,18 +12,23 @@ const CACHE_SLOTS: usize = 64;
 /// and long-lived goroutines densely from 0 or 1, and the threads of a process get ids close
 /// together. Other ids (thread ids, the ever-growing ids of short-lived goroutines) live
 /// in a slab found through a hash index, with a small direct-mapped cache of recent ids in
-/// front so that repeated lookups skip hashing. The vector only grows to a few times the
-/// number of live entries, so a huge id cannot make it large.
+/// front so that repeated lookups skip hashing. The dense part only grows to a few times
+/// the number of live entries, so a huge id cannot make it large.
+///
+/// Both parts share one vector, dense part first, so that an entry's place is one index
+/// whichever part it is in (the orderer's switch runs hold places across lookups).
 #[derive(Debug)]
 pub(crate) struct IdMap<V> {
-    /// Entry `i` holds id `base + i`; every id in `base..base + dense.len()` lives here.
-    dense: Vec<Option<V>>,
+    /// Entry `i < dense_len` holds id `base + i` (every id in `base..base + dense_len`
+    /// lives there); entry `dense_len + k` holds sparse id `sparse_ids[k]`, always
+    /// present.
+    values: Vec<Option<V>>,
+    dense_len: usize,
     /// The first id inserted.
     base: Option<i64>,
-    /// Ids outside `0..dense.len()`, parallel to `sparse_values`.
+    /// Ids outside the dense range, in slab order.
     sparse_ids: Vec<i64>,
-    sparse_values: Vec<V>,
-    /// Slab slot of every sparse id.
+    /// Slab slot (`k` above) of every sparse id.
     index: HashMap<i64, u32>,
     /// `(id, slot)` of recently used sparse ids, at `id % CACHE_SLOTS`. An entry is only
     /// trusted if the slab still holds `id` at `slot`, so removals need not touch it.
@@ -35,10 +40,10 @@ pub(crate) struct IdMap<V> {
 impl<V> Default for IdMap<V> {
     fn default() -> Self {
         IdMap {
-            dense: Vec::new(),
+            values: Vec::new(),
+            dense_len: 0,
             base: None,
             sparse_ids: Vec::new(),
-            sparse_values: Vec::new(),
             index: HashMap::default(),
             cache: std::array::from_fn(|_| Cell::new((0, u32::MAX))),
             len: 0,
@@ -53,7 +58,7 @@ impl<V> IdMap<V> {
     #[inline(always)]
     fn dense_slot(&self, id: i64) -> Option<usize> {
         let i = id.wrapping_sub(self.base?);
-        (i >= 0 && (i as u64) < self.dense.len() as u64).then_some(i as usize)
+        (i >= 0 && (i as u64) < self.dense_len as u64).then_some(i as usize)
     }
 
     #[inline(always)]
@@ -74,25 +79,27 @@ impl<V> IdMap<V> {
         Some(slot as usize)
     }
 
+    /// Where `id`'s entry is, if it has one. A place stays valid until the next insert
+    /// or removal, which may move entries.
+    #[inline(always)]
+    pub(crate) fn place(&self, id: i64) -> Option<Place> {
+        match self.dense_slot(id) {
+            Some(i) => self.values[i].is_some().then_some(Place(i)),
+            None => self.sparse_slot(id).map(|k| Place(self.dense_len + k)),
+        }
+    }
+
     /// The entry of `id`.
     #[inline(always)]
     pub(crate) fn get(&self, id: &i64) -> Option<&V> {
-        match self.dense_slot(*id) {
-            Some(i) => self.dense[i].as_ref(),
-            None => self.sparse_slot(*id).map(|s| &self.sparse_values[s]),
-        }
+        self.values.get(self.place(*id)?.0)?.as_ref()
     }
 
     /// The entry of `id`, mutably.
     #[inline(always)]
     pub(crate) fn get_mut(&mut self, id: &i64) -> Option<&mut V> {
-        match self.dense_slot(*id) {
-            Some(i) => self.dense[i].as_mut(),
-            None => match self.sparse_slot(*id) {
-                Some(s) => Some(&mut self.sparse_values[s]),
-                None => None,
-            },
-        }
+        let place = self.place(*id)?;
+        self.at_place_mut(place)
     }
 
     /// The entries of two different ids at once, mutably (for `a == b`: `a`'s, and `None`).
@@ -111,27 +118,12 @@ impl<V> IdMap<V> {
         a: Option<Place>,
         b: Option<Place>,
     ) -> (Option<&mut V>, Option<&mut V>) {
-        let b = if a == b { None } else { b };
         match (a, b) {
-            (Some(Place::Dense(i)), Some(Place::Dense(j))) => match two_of(&mut self.dense, i, j) {
+            (Some(a), Some(b)) if a != b => match two_of(&mut self.values, a.0, b.0) {
                 Some((x, y)) => (x.as_mut(), y.as_mut()),
                 None => (None, None),
             },
-            (Some(Place::Sparse(i)), Some(Place::Sparse(j))) => {
-                match two_of(&mut self.sparse_values, i, j) {
-                    Some((x, y)) => (Some(x), Some(y)),
-                    None => (None, None),
-                }
-            }
-            (Some(Place::Dense(i)), Some(Place::Sparse(j))) => (
-                self.dense.get_mut(i).and_then(Option::as_mut),
-                self.sparse_values.get_mut(j),
-            ),
-            (Some(Place::Sparse(i)), Some(Place::Dense(j))) => (
-                self.sparse_values.get_mut(i),
-                self.dense.get_mut(j).and_then(Option::as_mut),
-            ),
-            (Some(p), None) => (self.at_place_mut(p), None),
+            (Some(p), _) => (self.at_place_mut(p), None),
             (None, Some(p)) => (None, self.at_place_mut(p)),
             (None, None) => (None, None),
         }
@@ -139,20 +131,7 @@ impl<V> IdMap<V> {
 
     #[inline(always)]
     fn at_place_mut(&mut self, p: Place) -> Option<&mut V> {
-        match p {
-            Place::Dense(i) => self.dense.get_mut(i).and_then(Option::as_mut),
-            Place::Sparse(i) => self.sparse_values.get_mut(i),
-        }
-    }
-
-    /// Where `id`'s entry is, if it has one. A place stays valid until the next insert
-    /// or removal, which may move entries.
-    #[inline(always)]
-    pub(crate) fn place(&self, id: i64) -> Option<Place> {
-        match self.dense_slot(id) {
-            Some(i) => self.dense[i].is_some().then_some(Place::Dense(i)),
-            None => self.sparse_slot(id).map(Place::Sparse),
-        }
+        self.values.get_mut(p.0)?.as_mut()
     }
 
     /// Whether `id` has an entry.
@@ -169,8 +148,9 @@ impl<V> IdMap<V> {
             let moved = self.sparse_ids[last];
             self.index.insert(moved, slot as u32);
         }
+        // The slab is the vector's tail, so both move their last entry into the hole.
         self.sparse_ids.swap_remove(slot);
-        Some(self.sparse_values.swap_remove(slot))
+        self.values.swap_remove(self.dense_len + slot)
     }
 
     /// Makes the dense part cover `id` if that keeps it within its bound.
@@ -180,11 +160,16 @@ impl<V> IdMap<V> {
             return;
         };
         let bound = Self::DENSE_FLOOR.saturating_add(self.len.saturating_mul(4));
-        if i < self.dense.len() || i >= bound {
+        if i < self.dense_len || i >= bound {
             return;
         }
         let new_len = (i + 1).next_power_of_two().min(bound);
-        self.dense.resize_with(new_len, || None);
+        // The new dense slots go in before the slab, which keeps its slot numbers.
+        let added = new_len - self.dense_len;
+        let at = self.dense_len;
+        self.values
+            .splice(at..at, std::iter::repeat_with(|| None).take(added));
+        self.dense_len = new_len;
         let moved: Vec<i64> = self
             .sparse_ids
             .iter()
@@ -193,21 +178,21 @@ impl<V> IdMap<V> {
             .collect();
         for k in moved {
             let v = self.sparse_remove(k);
-            self.dense[(k - base) as usize] = v;
+            self.values[(k - base) as usize] = v;
         }
     }
 
     /// Sets the entry of `id`; returns the one it replaces.
     pub(crate) fn insert(&mut self, id: i64, v: V) -> Option<V> {
         self.grow_for(id);
-        let old = match self.dense_slot(id) {
-            Some(i) => self.dense[i].replace(v),
-            None => match self.sparse_slot(id) {
-                Some(s) => Some(std::mem::replace(&mut self.sparse_values[s], v)),
+        let old = match self.place(id) {
+            Some(p) => self.values[p.0].replace(v),
+            None => match self.dense_slot(id) {
+                Some(i) => self.values[i].replace(v),
                 None => {
                     let slot = self.sparse_ids.len() as u32;
                     self.sparse_ids.push(id);
-                    self.sparse_values.push(v);
+                    self.values.push(Some(v));
                     self.index.insert(id, slot);
                     self.cache_cell(id).set((id, slot));
                     None
@@ -223,7 +208,7 @@ impl<V> IdMap<V> {
     /// Removes the entry of `id`.
     pub(crate) fn remove(&mut self, id: &i64) -> Option<V> {
         let old = match self.dense_slot(*id) {
-            Some(i) => self.dense[i].take(),
+            Some(i) => self.values[i].take(),
             None => self.sparse_remove(*id),
         };
         if old.is_some() {
@@ -237,31 +222,29 @@ impl<V> IdMap<V> {
     pub(crate) fn get_or_insert(&mut self, id: i64, v: V) -> &mut V {
         // One lookup when the entry exists (the common case: a thread's state, once per
         // event).
-        if let Some(i) = self.dense_slot(id) {
-            if self.dense[i].is_none() {
-                self.dense[i] = Some(v);
-                self.len += 1;
-            }
-            return self.dense[i].as_mut().expect("just filled");
-        }
-        let slot = match self.sparse_slot(id) {
-            Some(slot) => slot,
+        let at = match self.place(id) {
+            Some(p) => p.0,
             None => {
                 self.insert(id, v);
-                return self.get_mut(&id).expect("just inserted");
+                match self.place(id) {
+                    Some(p) => p.0,
+                    None => unreachable!("an inserted id has a place"),
+                }
             }
         };
-        &mut self.sparse_values[slot]
+        self.values[at].as_mut().expect("a place holds an entry")
     }
 
     /// Every entry, in no particular order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (i64, &V)> {
-        let dense = self
-            .dense
+        let (dense, sparse) = self.values.split_at(self.dense_len);
+        let base = self.base.unwrap_or(0);
+        let dense = dense
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| v.as_ref().map(|v| (self.base.unwrap_or(0) + i as i64, v)));
-        dense.chain(self.sparse_ids.iter().copied().zip(&self.sparse_values))
+            .filter_map(move |(i, v)| v.as_ref().map(|v| (base + i as i64, v)));
+        let sparse = self.sparse_ids.iter().copied().zip(sparse.iter().flatten());
+        dense.chain(sparse)
     }
 }
 
@@ -281,12 +264,9 @@ fn two_of<T>(v: &mut [T], i: usize, j: usize) -> Option<(&mut T, &mut T)> {
     }
 }
 
-/// Where an entry of an [`IdMap`] lives.
+/// Where an entry of an [`IdMap`] lives: its index in the map's vector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Place {
-    Dense(usize),
-    Sparse(usize),
-}
+pub(crate) struct Place(usize);
 
 /// Which ids of a generation table exist, for the check of every handed-out event's stack
 /// and string ids: ids up to a few times the table's size (the runtime numbers them from

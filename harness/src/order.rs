@@ -1587,11 +1587,13 @@ impl Cursor {
             return false;
         }
         let mut n = 1;
-        let (Some(dt), Some(g), Some(seq)) = (
-            window_uvarint(window, &mut n),
-            window_uvarint(window, &mut n),
-            window_uvarint(window, &mut n),
-        ) else {
+        let Some(dt) = window_uvarint(window, &mut n) else {
+            return false;
+        };
+        let Some(g) = window_uvarint(window, &mut n) else {
+            return false;
+        };
+        let Some(seq) = window_uvarint(window, &mut n) else {
             return false;
         };
         self.ev.ty = ev::GO_SWITCH;

@@ -129,9 +129,16 @@ impl<V> IdMap<V> {
         }
     }
 
+    /// The entry at `p`, mutably.
     #[inline(always)]
-    fn at_place_mut(&mut self, p: Place) -> Option<&mut V> {
+    pub(crate) fn at_place_mut(&mut self, p: Place) -> Option<&mut V> {
         self.values.get_mut(p.0)?.as_mut()
+    }
+
+    /// The entry at `p`.
+    #[inline(always)]
+    pub(crate) fn at_place(&self, p: Place) -> Option<&V> {
+        self.values.get(p.0)?.as_ref()
     }
 
     /// Whether `id` has an entry.

@@ -1954,7 +1954,7 @@ impl<R: Read> EventReader<R> {
         while self.ordering.queue.len() < want && !self.done {
             let start = self.ordering.queue.len();
             let common = self.cpu_samples.is_empty() && !self.frontier.is_empty();
-            if common && self.switch_runs && self.switch_run(want) {
+            if common && self.switch_runs && self.earliest_is_switch() && self.switch_run(want) {
                 continue;
             }
             // The common step, straight to the thread whose event is earliest: no CPU
@@ -1984,6 +1984,17 @@ impl<R: Read> EventReader<R> {
                 }
             }
         }
+    }
+
+    /// Whether the earliest thread's next event is a GoSwitch: checked before calling
+    /// [`EventReader::switch_run`], which most other events would enter only to leave.
+    #[inline(always)]
+    fn earliest_is_switch(&self) -> bool {
+        let top = self
+            .frontier
+            .first()
+            .and_then(|s| self.cursors.get(s.cursor));
+        top.is_some_and(|c| c.ev.ty == ev::GO_SWITCH)
     }
 
     /// Orders coroutine switches (GoSwitch) for as long as the earliest event is one that
@@ -2026,7 +2037,11 @@ impl<R: Read> EventReader<R> {
                 break;
             }
             let m = c.m;
-            let Some(&MState { g: mut cur_g, p }) = ordering.m_states.get(&m) else {
+            // The run changes no thread's entry but this one's goroutine: its place holds.
+            let Some(m_place) = ordering.m_states.place(m) else {
+                break;
+            };
+            let Some(&MState { g: mut cur_g, p }) = ordering.m_states.at_place(m_place) else {
                 break;
             };
             if p == NONE {
@@ -2034,13 +2049,10 @@ impl<R: Read> EventReader<R> {
             }
             // The thread stays the earliest while its next time is no later than both
             // children's in the frontier (the heap would leave it on top).
-            let bound = frontier
-                .iter()
-                .skip(1)
-                .take(2)
-                .map(|s| s.time)
-                .min()
-                .unwrap_or(i64::MAX);
+            let bound = match frontier.get(1..3) {
+                Some([a, b]) => a.time.min(b.time),
+                _ => frontier.get(1).map_or(i64::MAX, |a| a.time),
+            };
             // Where the goroutine running now and the one it last left are in the
             // goroutine map: the run inserts and removes nothing there, so places stay
             // valid, and a goroutine pulling from a coroutine switches back to the one it
@@ -2124,7 +2136,7 @@ impl<R: Read> EventReader<R> {
                     break;
                 }
             }
-            if let Some(ms) = ordering.m_states.get_mut(&m) {
+            if let Some(ms) = ordering.m_states.at_place_mut(m_place) {
                 ms.g = cur_g;
             }
             if !next_thread || ordering.queue.len() >= want {

@@ -192,10 +192,10 @@ impl<V> IdMap<V> {
     /// Sets the entry of `id`; returns the one it replaces.
     pub(crate) fn insert(&mut self, id: i64, v: V) -> Option<V> {
         self.grow_for(id);
-        let old = match self.place(id) {
-            Some(p) => self.values[p.0].replace(v),
-            None => match self.dense_slot(id) {
-                Some(i) => self.values[i].replace(v),
+        let old = match self.dense_slot(id) {
+            Some(i) => self.values[i].replace(v),
+            None => match self.sparse_slot(id) {
+                Some(k) => self.values[self.dense_len + k].replace(v),
                 None => {
                     let slot = self.sparse_ids.len() as u32;
                     self.sparse_ids.push(id);

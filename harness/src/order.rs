@@ -2095,9 +2095,12 @@ impl<R: Read> EventReader<R> {
                 let step_start = ordering.queue.len();
                 let ctx = SchedCtx { g: cur_g, p, m };
                 let time = c.ev.time;
+                // `finish` gives the first event a time later than the last one handed
+                // out, and the other two, of the same time, the next nanoseconds.
                 let t_switch = later_than(time, last_ts);
-                let t_block = later_than(time, last_ts);
-                let t_start = later_than(time, last_ts);
+                let t_block = t_switch.wrapping_add(1);
+                let t_start = t_switch.wrapping_add(2);
+                *last_ts = t_start;
                 let queue = &mut ordering.queue;
                 queue.push(ctx, ev::GO_SWITCH, t_switch, c.ev.args, table);
                 queue.push(ctx, ev::GO_BLOCK, t_block, [0; MAX_ARGS], table);
@@ -2505,26 +2508,21 @@ fn sift_up(heap: &mut [Slot], mut i: usize, moving: Slot) -> usize {
 /// level: the same final order for fewer writes.
 #[inline]
 fn sift_down(heap: &mut [Slot], mut i: usize, moving: Slot) {
-    let len = heap.len();
     loop {
         let left = 2 * i + 1;
-        if left >= len {
+        let Some(&left_slot) = heap.get(left) else {
+            break;
+        };
+        // The earlier child, the left one on a tie; the hole moves there if it is
+        // strictly earlier than the moving entry.
+        let (m, child) = match heap.get(left + 1) {
+            Some(&right_slot) if right_slot.time < left_slot.time => (left + 1, right_slot),
+            _ => (left, left_slot),
+        };
+        if child.time >= moving.time {
             break;
         }
-        let mut m = i;
-        let mut min_t = moving.time;
-        if heap[left].time < min_t {
-            min_t = heap[left].time;
-            m = left;
-        }
-        let right = left + 1;
-        if right < len && heap[right].time < min_t {
-            m = right;
-        }
-        if m == i {
-            break;
-        }
-        heap[i] = heap[m];
+        heap[i] = child;
         i = m;
     }
     heap[i] = moving;
@@ -2667,6 +2665,51 @@ mod tests {
 
     /// A switch run's GoSwitch reader moves a cursor exactly as the general reader does
     /// whenever it takes the event, and leaves the cursor alone otherwise.
+    /// Go's `heapSiftDown`, swap by swap through its `min3` (the entry and its two
+    /// children, the first of equal times kept), to hold [`sift_down`] to.
+    fn go_sift_down(heap: &mut [Slot], mut i: usize) {
+        loop {
+            let mut m = i;
+            for child in [2 * i + 1, 2 * i + 2] {
+                if child < heap.len() && heap[child].time < heap[m].time {
+                    m = child;
+                }
+            }
+            if m == i {
+                break;
+            }
+            heap.swap(i, m);
+            i = m;
+        }
+    }
+
+    /// The hole-carrying sift leaves every entry where Go's swaps do, ties included,
+    /// from any entry of any array (a heap or not).
+    #[test]
+    fn sift_down_moves_entries_as_go_does() {
+        let mut rng = crate::seeded::SplitMix64(7);
+        for _ in 0..20_000 {
+            let len = 1 + rng.below(12) as usize;
+            // Few distinct times, so that ties are common.
+            let heap: Vec<Slot> = (0..len)
+                .map(|cursor| Slot {
+                    time: rng.below(4) as i64,
+                    cursor,
+                })
+                .collect();
+            let i = rng.below(len as u64) as usize;
+            let time = rng.below(5) as i64;
+            let mut ours = heap.clone();
+            let mut go = heap;
+            go[i].time = time;
+            let moving = go[i];
+            sift_down(&mut ours, i, moving);
+            go_sift_down(&mut go, i);
+            let order = |h: &[Slot]| h.iter().map(|s| (s.cursor, s.time)).collect::<Vec<_>>();
+            assert_eq!(order(&ours), order(&go));
+        }
+    }
+
     #[test]
     fn switch_window_reader_moves_the_cursor_as_next_event_does() {
         let mut rng = crate::seeded::SplitMix64(9);

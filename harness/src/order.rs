@@ -2102,7 +2102,11 @@ impl<R: Read> EventReader<R> {
                 let t_start = t_switch.wrapping_add(2);
                 *last_ts = t_start;
                 let queue = &mut ordering.queue;
-                queue.push(ctx, ev::GO_SWITCH, t_switch, c.ev.args, table);
+                // The first two arguments from the values already in hand: read back
+                // whole, the two narrow stores the reader just made to them stall.
+                let [_, _, rest @ ..] = c.ev.args;
+                let switch_args = [next_g as u64, seq.seq, rest[0], rest[1], rest[2]];
+                queue.push(ctx, ev::GO_SWITCH, t_switch, switch_args, table);
                 queue.push(ctx, ev::GO_BLOCK, t_block, [0; MAX_ARGS], table);
                 let start_args = made_args(&[next_g as u64, c.ev.args[1]]);
                 let start_ctx = SchedCtx { g: NONE, ..ctx };

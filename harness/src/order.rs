@@ -2108,7 +2108,7 @@ impl<R: Read> EventReader<R> {
                 let switch_args = [next_g as u64, seq.seq, rest[0], rest[1], rest[2]];
                 queue.push(ctx, ev::GO_SWITCH, t_switch, switch_args, table);
                 queue.push(ctx, ev::GO_BLOCK, t_block, [0; MAX_ARGS], table);
-                let start_args = made_args(&[next_g as u64, c.ev.args[1]]);
+                let start_args = made_args(&[next_g as u64, seq.seq]);
                 let start_ctx = SchedCtx { g: NONE, ..ctx };
                 queue.push(start_ctx, ev::GO_START, t_start, start_args, table);
                 left = from_place.map(|place| (cur_g, place));
@@ -2508,8 +2508,8 @@ fn sift_up(heap: &mut [Slot], mut i: usize, moving: Slot) -> usize {
 }
 
 /// Moves `moving`, placed at entry `i`, down while a child is earlier, the earlier child
-/// first (Go's `heapDown`). It is carried in a hole rather than swapped down level by
-/// level: the same final order for fewer writes.
+/// first, the left one on a tie (Go's `heapSiftDown`). It is carried in a hole rather
+/// than swapped down level by level: the same final order for fewer writes.
 #[inline]
 fn sift_down(heap: &mut [Slot], mut i: usize, moving: Slot) {
     loop {
@@ -2667,8 +2667,6 @@ mod tests {
         );
     }
 
-    /// A switch run's GoSwitch reader moves a cursor exactly as the general reader does
-    /// whenever it takes the event, and leaves the cursor alone otherwise.
     /// Go's `heapSiftDown`, swap by swap through its `min3` (the entry and its two
     /// children, the first of equal times kept), to hold [`sift_down`] to.
     fn go_sift_down(heap: &mut [Slot], mut i: usize) {
@@ -2714,6 +2712,8 @@ mod tests {
         }
     }
 
+    /// A switch run's GoSwitch reader moves a cursor exactly as the general reader does
+    /// whenever it takes the event, and leaves the cursor alone otherwise.
     #[test]
     fn switch_window_reader_moves_the_cursor_as_next_event_does() {
         let mut rng = crate::seeded::SplitMix64(9);

@@ -299,6 +299,7 @@ impl IdSet {
     }
 
     /// `Some(present)` when the bit vector covers `id`; `None`: ask the table.
+    #[inline(always)]
     pub(crate) fn covers(&self, id: u64) -> Option<bool> {
         let word = self.bits.get((id / 64) as usize)?;
         Some(word & (1 << (id % 64)) != 0)

@@ -812,13 +812,21 @@ impl Ordering {
         cur: SchedCtx,
     ) -> Result<(SchedCtx, bool)> {
         validate_ctx(cur, USER_GO_REQS)?;
-        self.running_g(ev.ty, cur, go_status::RUNNING)?;
-        match ev.ty {
-            ev::GO_DESTROY => {
-                self.g_states.remove(&cur.g);
+        if ev.ty == ev::GO_DESTROY {
+            self.running_g(ev.ty, cur, go_status::RUNNING)?;
+            self.g_states.remove(&cur.g);
+        } else {
+            // One lookup to check and set: a stop or block is a third of a busy trace.
+            let status = if ev.ty == ev::GO_STOP {
+                go_status::RUNNABLE
+            } else {
+                go_status::WAITING
+            };
+            match self.g_states.get_mut(&cur.g) {
+                Some(s) if s.status == go_status::RUNNING => s.status = status,
+                // Always an error: the goroutine is missing or not running.
+                _ => self.not_running(ev.ty, cur, go_status::RUNNING)?,
             }
-            ev::GO_STOP => self.set_g_status(cur.g, go_status::RUNNABLE),
-            _ => self.set_g_status(cur.g, go_status::WAITING),
         }
         self.push(t, cur, ev);
         Ok((SchedCtx { g: NONE, ..cur }, true))
@@ -843,14 +851,14 @@ impl Ordering {
             gen,
             seq: ev.args[1],
         };
-        match self.g_states.get(&gid) {
-            Some(s) if s.status == go_status::RUNNABLE && seq.succeeds(s.seq) => {}
+        match self.g_states.get_mut(&gid) {
+            Some(s) if s.status == go_status::RUNNABLE && seq.succeeds(s.seq) => {
+                // The context is checked once the goroutine is known to be ready, as in Go.
+                validate_ctx(cur, reqs(Need::Required, Need::Required, Need::Forbidden))?;
+                s.status = go_status::RUNNING;
+                s.seq = seq;
+            }
             _ => return Ok((cur, false)),
-        }
-        validate_ctx(cur, reqs(Need::Required, Need::Required, Need::Forbidden))?;
-        if let Some(s) = self.g_states.get_mut(&gid) {
-            s.status = go_status::RUNNING;
-            s.seq = seq;
         }
         self.push(t, cur, ev);
         Ok((SchedCtx { g: gid, ..cur }, true))
@@ -2356,9 +2364,10 @@ fn finish(
     string_ids: &IdSet,
 ) -> Result<()> {
     let ids = &id_args[e.ty as usize];
-    // Most events name no table at all, or only id 0 (every event of a switch chain, the
-    // GoBlock the orderer makes for a switch included), which every table has.
-    if ids.any_nonzero(&e.args) {
+    // Most events name no table at all, only id 0 (every event of a switch chain, the
+    // GoBlock the orderer makes for a switch included), which every table has, or ids
+    // the bit sets answer for; anything else takes the full check, which gives the error.
+    if !ids.known_in(&e.args, stack_ids, string_ids) {
         check_ids(e, ids, stack_ids, string_ids)?;
     }
     e.time = later_than(e.time, last_ts);
@@ -2423,20 +2432,33 @@ struct IdArgs {
     strings: [u8; 2],
     /// Bit `i` set: `args[i]` is a stack or string id.
     mask: u8,
+    /// Bit `i` set: `args[i]` is a string id.
+    string_mask: u8,
 }
 
 impl IdArgs {
-    /// Whether any of the event's stack or string ids is other than 0.
+    /// Whether every stack and string id of the event is 0 or known to the bit sets
+    /// (`false` also when a set does not cover an id: the tables must answer then).
     #[inline(always)]
-    fn any_nonzero(&self, args: &[u64; MAX_ARGS]) -> bool {
+    fn known_in(&self, args: &[u64; MAX_ARGS], stack_ids: &IdSet, string_ids: &IdSet) -> bool {
         let mut bits = self.mask;
         while bits != 0 {
-            if args[bits.trailing_zeros() as usize] != 0 {
-                return true;
-            }
+            let i = bits.trailing_zeros() as usize;
             bits &= bits - 1;
+            let id = args[i];
+            if id == 0 {
+                continue;
+            }
+            let set = if self.string_mask & (1 << i) != 0 {
+                string_ids
+            } else {
+                stack_ids
+            };
+            if set.covers(id) != Some(true) {
+                return false;
+            }
         }
-        false
+        true
     }
 }
 
@@ -2461,6 +2483,11 @@ fn id_args() -> &'static [IdArgs; 256] {
                 // 1-based argument positions past `dt`; MAX_ARGS bounds them.
                 if (1..=MAX_ARGS).contains(&i) {
                     ids.mask |= 1 << (i - 1);
+                }
+            }
+            for &i in s.string_args {
+                if (1..=MAX_ARGS).contains(&i) {
+                    ids.string_mask |= 1 << (i - 1);
                 }
             }
         }
@@ -2593,6 +2620,62 @@ mod tests {
             let positions = listed(&ids.stacks).into_iter().chain(listed(&ids.strings));
             let mask = positions.fold(0u8, |m, i| m | 1 << (i - 1));
             assert_eq!(ids.mask, mask, "id mask of type {ty}");
+            let strings = listed(&ids.strings).into_iter();
+            let string_mask = strings.fold(0u8, |m, i| m | 1 << (i - 1));
+            assert_eq!(ids.string_mask, string_mask, "string mask of type {ty}");
+        }
+    }
+
+    /// Events naming a stack or string their generation lacks are rejected with Go's
+    /// message, whether the id falls inside the bit sets' range (answered there) or past
+    /// it (answered by the tables), and ids that exist pass.
+    #[test]
+    fn unknown_stack_and_string_ids_are_rejected() {
+        use crate::raw::RawTrace;
+        use crate::text::{assemble, write_trace, TextStyle};
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../corpus/traces/go1.26/channels.trace"
+        );
+        let bytes = std::fs::read(path).expect("corpus trace");
+        let trace = RawTrace::parse(&bytes, Toolchain::Go1_26).expect("corpus trace parses");
+        let mut text = String::new();
+        write_trace(&mut text, &trace, &WireTable::full(), TextStyle::Go);
+        let block = "GoBlock dt=15 reason_string=11 stack=12\n";
+        assert!(text.contains(block), "the trace's first block moved");
+        // The trace with `line` in place of the block, its batch's size grown by `grown`.
+        let order = |line: &str, grown: u64| {
+            let at = text.find(block).expect("block");
+            let size_at = text[..at].rfind(" size=").expect("batch header") + " size=".len();
+            let size_end = size_at + text[size_at..].find('\n').expect("line end");
+            let size: u64 = text[size_at..size_end].parse().expect("size");
+            let edited = format!(
+                "{}{}{}{}",
+                &text[..size_at],
+                size + grown,
+                &text[size_end..at],
+                text[at..].replacen(block, line, 1)
+            );
+            let edited = assemble(edited.as_bytes()).expect("assembles");
+            let out = listing(&edited, Toolchain::Go1_26, true, &mut 0);
+            (out.len(), out.last().cloned().unwrap_or_default())
+        };
+        let (events, last) = order(block, 0);
+        assert!(events > 1_000 && !last.contains("invalid"), "{last}");
+        let stack = |id| format!("GoBlock dt=15 reason_string=11 stack={id}\n");
+        let string = |id| format!("GoBlock dt=15 reason_string={id} stack=12\n");
+        let cases = [
+            // Inside the last word of each bit set (the generation has fewer ids).
+            (stack(60), 0, "stack ID 60"),
+            (string(100), 0, "string ID 100"),
+            // Past both sets (two-byte ids): the tables answer.
+            (stack(5000), 1, "stack ID 5000"),
+            (string(5000), 1, "string ID 5000"),
+        ];
+        for (line, grown, id) in cases {
+            let (n, last) = order(&line, grown);
+            let want = format!("found invalid {id} for event GoBlock");
+            assert!(n < events && last.contains(&want), "{line}: {last}");
         }
     }
 

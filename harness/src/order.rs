@@ -391,6 +391,80 @@ impl Ordering {
         self.queue.push(ctx, ty, time, made_args(args), table);
     }
 
+    /// [`Ordering::advance`] for the plain case of the events that make up most of a busy
+    /// trace without coroutines: a goroutine blocking or stopping (GoBlock, GoStop), being
+    /// made runnable (GoUnblock) or started (GoStart), on a thread with a known state and
+    /// every state as expected. Orders it as the dispatcher would, with one lookup of the
+    /// thread and one of the goroutine; `None` when anything else holds (including a
+    /// GoStart or GoUnblock that must wait), having changed nothing, so that the
+    /// dispatcher takes the event and reports or orders it.
+    #[inline(always)]
+    fn advance_plain(
+        &mut self,
+        ev: &BaseEvent,
+        table: &Rc<EvTable>,
+        m: i64,
+        gen: u64,
+    ) -> Option<()> {
+        if self.initial_gen == 0 || m == NONE {
+            return None;
+        }
+        let m_place = self.m_states.place(m)?;
+        let &MState { g: cur_g, p } = self.m_states.at_place(m_place)?;
+        if p == NONE {
+            return None;
+        }
+        let ctx = SchedCtx { g: cur_g, p, m };
+        let new_g = match ev.ty {
+            // No goroutine is the dispatcher's error, even if a goroutine took id -1.
+            ev::GO_BLOCK | ev::GO_STOP if cur_g != NONE => {
+                let s = self.g_states.get_mut(&cur_g)?;
+                if s.status != go_status::RUNNING {
+                    return None;
+                }
+                s.status = if ev.ty == ev::GO_STOP {
+                    go_status::RUNNABLE
+                } else {
+                    go_status::WAITING
+                };
+                NONE
+            }
+            ev::GO_START if cur_g == NONE => {
+                let gid = ev.args[0] as i64;
+                let seq = Seq {
+                    gen,
+                    seq: ev.args[1],
+                };
+                let s = self.g_states.get_mut(&gid)?;
+                if s.status != go_status::RUNNABLE || !seq.succeeds(s.seq) {
+                    return None;
+                }
+                s.status = go_status::RUNNING;
+                s.seq = seq;
+                gid
+            }
+            ev::GO_UNBLOCK => {
+                let seq = Seq {
+                    gen,
+                    seq: ev.args[1],
+                };
+                let s = self.g_states.get_mut(&(ev.args[0] as i64))?;
+                if s.status != go_status::WAITING || !seq.succeeds(s.seq) {
+                    return None;
+                }
+                s.status = go_status::RUNNABLE;
+                s.seq = seq;
+                cur_g
+            }
+            _ => return None,
+        };
+        self.queue.push(ctx, ev.ty, ev.time, ev.args, table);
+        if let Some(ms) = self.m_states.at_place_mut(m_place) {
+            ms.g = new_g;
+        }
+        Some(())
+    }
+
     /// Tries to order `ev`, read from thread `m` in generation `gen`. `Ok(false)`: not yet.
     fn advance(
         &mut self,
@@ -1824,9 +1898,9 @@ pub struct EventReader<R> {
     /// Go 1.22/1.23: whether the Sync that closes the current generation is out.
     emitted_sync: bool,
     done: bool,
-    /// Whether [`EventReader::switch_run`] may order switches (off only in tests that
-    /// check it against the dispatcher).
-    switch_runs: bool,
+    /// Whether the shortcuts past the dispatcher may be taken: [`EventReader::switch_run`]
+    /// and [`Ordering::advance_plain`] (off only in tests that check them against it).
+    shortcuts: bool,
 }
 
 impl<R: Read> EventReader<R> {
@@ -1865,7 +1939,7 @@ impl<R: Read> EventReader<R> {
             arg_counts: arg_counts_of(profile),
             emitted_sync: true,
             done: false,
-            switch_runs: true,
+            shortcuts: true,
         })
     }
 
@@ -1938,10 +2012,16 @@ impl<R: Read> EventReader<R> {
         let table = self.table.as_ref().expect("a generation is installed");
         let c = &mut self.cursors[self.frontier[i].cursor];
         let gen = self.generation_number;
-        let ok = match self.ordering.advance(&mut c.ev, table, c.m, gen) {
-            Ok(ok) => ok,
-            Err(e) => return Err(located(e, c, gen)),
-        };
+        let ordered_plain = self.shortcuts
+            && self
+                .ordering
+                .advance_plain(&c.ev, table, c.m, gen)
+                .is_some();
+        let ok = ordered_plain
+            || match self.ordering.advance(&mut c.ev, table, c.m, gen) {
+                Ok(ok) => ok,
+                Err(e) => return Err(located(e, c, gen)),
+            };
         if !ok {
             return Ok(false);
         }
@@ -1962,7 +2042,7 @@ impl<R: Read> EventReader<R> {
         while self.ordering.queue.len() < want && !self.done {
             let start = self.ordering.queue.len();
             let common = self.cpu_samples.is_empty() && !self.frontier.is_empty();
-            if common && self.switch_runs && self.earliest_is_switch() && self.switch_run(want) {
+            if common && self.shortcuts && self.earliest_is_switch() && self.switch_run(want) {
                 continue;
             }
             // The common step, straight to the thread whose event is earliest: no CPU
@@ -2854,14 +2934,14 @@ mod tests {
     fn listing(
         bytes: &[u8],
         profile: Toolchain,
-        switch_runs: bool,
+        shortcuts: bool,
         switches: &mut usize,
     ) -> Vec<String> {
         let mut reader = match EventReader::new(bytes, profile) {
             Ok(r) => r,
             Err(e) => return vec![format!("{e:?}")],
         };
-        reader.switch_runs = switch_runs;
+        reader.shortcuts = shortcuts;
         let mut out = Vec::new();
         let mut chunk = Vec::new();
         loop {
@@ -2893,11 +2973,12 @@ mod tests {
         switches
     }
 
-    /// Switch runs are a shortcut only: over generated traces (coroutine switch chains
-    /// included) and every corruption of them, under every release's rules, the events,
-    /// their times and contexts, and the error that ends them are the dispatcher's.
+    /// Switch runs and the plain step are shortcuts only: over generated traces
+    /// (coroutine switch chains included) and every corruption of them, under every
+    /// release's rules, the events, their times and contexts, and the error that ends
+    /// them are the dispatcher's.
     #[test]
-    fn switch_runs_order_as_the_dispatcher_does() {
+    fn shortcuts_order_as_the_dispatcher_does() {
         use crate::conform::suite::{corrupted_cases, generated_cases};
         let mut switches = 0;
         let cases = generated_cases(8, 0)
@@ -2915,10 +2996,10 @@ mod tests {
     }
 
     /// The same with damage inside the batches of switching traces: wherever a byte is
-    /// overwritten, a run stops where the dispatcher stops, with the same error and the
-    /// same events before it.
+    /// overwritten, the shortcuts stop where the dispatcher stops, with the same error and
+    /// the same events before it.
     #[test]
-    fn switch_runs_stop_where_the_dispatcher_does() {
+    fn shortcuts_stop_where_the_dispatcher_does() {
         use crate::conform::suite::generated_cases;
         let mut checked = 0;
         for case in generated_cases(3, 40) {
@@ -2945,12 +3026,13 @@ mod tests {
         assert!(checked > 500, "only {checked} damaged traces");
     }
 
-    /// States the generator never makes, put just before a switch: the thread's proc
-    /// stopped, its goroutine in a syscall (with each of a few proc sequence numbers, one
-    /// of which fits), the batch's thread unknown. The run leaves each to the
-    /// dispatcher, which reports it or orders it the same way.
+    /// States the generator never makes, put just before a switch or an event the plain
+    /// step takes (GoBlock, GoStop, GoStart, GoUnblock): the thread's proc stopped, its
+    /// goroutine in a syscall (with each of a few proc sequence numbers, one of which
+    /// fits), the batch's thread unknown. The shortcuts leave each to the dispatcher,
+    /// which reports it or orders it the same way.
     #[test]
-    fn switch_runs_check_what_the_dispatcher_checks() {
+    fn shortcuts_check_what_the_dispatcher_checks() {
         use crate::conform::suite::generated_cases;
         use crate::raw::{RawEvent, RawTrace};
         let mut checked = 0;
@@ -2960,30 +3042,64 @@ mod tests {
             let Ok(trace) = RawTrace::parse(bytes, Toolchain::Go1_27) else {
                 continue;
             };
-            let switches: Vec<usize> = (0..trace.events.len())
-                .filter(|&i| trace.events[i].ty == ev::GO_SWITCH)
-                .take(12)
+            let shortcut_types = [
+                ev::GO_SWITCH,
+                ev::GO_BLOCK,
+                ev::GO_STOP,
+                ev::GO_START,
+                ev::GO_UNBLOCK,
+            ];
+            let events = &trace.events;
+            let targets: Vec<usize> = shortcut_types
+                .iter()
+                .flat_map(|&ty| {
+                    (0..events.len())
+                        .filter(move |&i| events[i].ty == ty)
+                        .take(6)
+                })
                 .collect();
-            let mut inserts = vec![RawEvent::new(ev::PROC_STOP, &[0])];
+            // Event arguments start with `dt`.
+            let mut inserts = vec![vec![RawEvent::new(ev::PROC_STOP, &[0])]];
             for p_seq in 1..6 {
-                inserts.push(RawEvent::new(ev::GO_SYSCALL_BEGIN, &[0, p_seq, 0]));
+                inserts.push(vec![RawEvent::new(ev::GO_SYSCALL_BEGIN, &[0, p_seq, 0])]);
             }
-            for &at in &switches {
+            // A goroutine started beside the running one (the dispatcher's context error).
+            let fresh_g = 1 << 40;
+            inserts.push(vec![
+                RawEvent::new(ev::GO_CREATE, &[0, fresh_g, 0, 0]),
+                RawEvent::new(ev::GO_START, &[0, fresh_g, 1]),
+            ]);
+            // A goroutine with id -1, Go's "no goroutine", running and then blocking.
+            inserts.push(vec![
+                RawEvent::new(ev::GO_CREATE, &[0, u64::MAX, 0, 0]),
+                RawEvent::new(ev::GO_START, &[0, u64::MAX, 1]),
+                RawEvent::new(ev::GO_BLOCK, &[0, 0, 0]),
+            ]);
+            for &at in &targets {
                 let Some(batch) = (0..at)
                     .rev()
                     .find(|&i| trace.events[i].ty == ev::EVENT_BATCH)
                 else {
                     continue;
                 };
+                let mut here = inserts.clone();
+                let target = &trace.events[at];
+                if matches!(target.ty, ev::GO_START | ev::GO_UNBLOCK) {
+                    // The same goroutine and sequence number, one step early: unblocked
+                    // while not waiting, or started while not runnable.
+                    let (g, seq) = (target.args[1], target.args[2]);
+                    here.push(vec![RawEvent::new(ev::GO_UNBLOCK, &[0, g, seq, 0])]);
+                    here.push(vec![RawEvent::new(ev::GO_START, &[0, g, seq])]);
+                }
                 let mut variants = Vec::new();
-                for insert in &inserts {
+                for insert in &here {
                     let mut t = trace.clone();
                     let size = t.events[batch].args[3];
-                    let grown = size + insert.encoded_len() as u64;
+                    let added: usize = insert.iter().map(RawEvent::encoded_len).sum();
                     let mut args = t.events[batch].args.to_vec();
-                    args[3] = grown;
+                    args[3] = size + added as u64;
                     t.events[batch] = RawEvent::new(ev::EVENT_BATCH, &args);
-                    t.events.insert(at, insert.clone());
+                    t.events.splice(at..at, insert.iter().cloned());
                     variants.push(t.to_bytes());
                 }
                 // The batch's thread is NONE.

@@ -409,12 +409,36 @@ impl Ordering {
         if self.initial_gen == 0 || m == NONE {
             return None;
         }
-        let m_place = self.m_states.place(m)?;
-        let &MState { g: cur_g, p } = self.m_states.at_place(m_place)?;
-        if p == NONE {
-            return None;
+        let (m_place, MState { g: cur_g, p }) = self.thread_with_proc(m)?;
+        let new_g = self.plain_step(ev, table, SchedCtx { g: cur_g, p, m }, gen)?;
+        if let Some(ms) = self.m_states.at_place_mut(m_place) {
+            ms.g = new_g;
         }
-        let ctx = SchedCtx { g: cur_g, p, m };
+        Some(())
+    }
+
+    /// Where thread `m`'s entry is and what it holds, if it has one and runs on a proc:
+    /// the state every shortcut starts from.
+    #[inline(always)]
+    fn thread_with_proc(&self, m: i64) -> Option<(Place, MState)> {
+        let place = self.m_states.place(m)?;
+        let &state = self.m_states.at_place(place)?;
+        (state.p != NONE).then_some((place, state))
+    }
+
+    /// The goroutine half of [`Ordering::advance_plain`], for thread context `ctx` (a
+    /// known thread with a proc): checks and moves the goroutine and queues the event;
+    /// returns the goroutine the thread runs after it, or `None`, having changed nothing.
+    /// The caller stores that goroutine in the thread's entry.
+    #[inline(always)]
+    fn plain_step(
+        &mut self,
+        ev: &BaseEvent,
+        table: &Rc<EvTable>,
+        ctx: SchedCtx,
+        gen: u64,
+    ) -> Option<i64> {
+        let cur_g = ctx.g;
         let new_g = match ev.ty {
             // No goroutine is the dispatcher's error, even if a goroutine took id -1.
             ev::GO_BLOCK | ev::GO_STOP if cur_g != NONE => {
@@ -459,10 +483,7 @@ impl Ordering {
             _ => return None,
         };
         self.queue.push(ctx, ev.ty, ev.time, ev.args, table);
-        if let Some(ms) = self.m_states.at_place_mut(m_place) {
-            ms.g = new_g;
-        }
-        Some(())
+        Some(new_g)
     }
 
     /// Tries to order `ev`, read from thread `m` in generation `gen`. `Ok(false)`: not yet.
@@ -2042,8 +2063,15 @@ impl<R: Read> EventReader<R> {
         while self.ordering.queue.len() < want && !self.done {
             let start = self.ordering.queue.len();
             let common = self.cpu_samples.is_empty() && !self.frontier.is_empty();
-            if common && self.shortcuts && self.earliest_is_switch() && self.switch_run(want) {
-                continue;
+            if common && self.shortcuts {
+                let run = if self.earliest_is_switch() {
+                    self.switch_run(want)
+                } else {
+                    self.plain_run(want)
+                };
+                if run {
+                    continue;
+                }
             }
             // The common step, straight to the thread whose event is earliest: no CPU
             // sample is due and the generation has events left.
@@ -2126,21 +2154,12 @@ impl<R: Read> EventReader<R> {
             }
             let m = c.m;
             // The run changes no thread's entry but this one's goroutine: its place holds.
-            let Some(m_place) = ordering.m_states.place(m) else {
+            let Some((m_place, MState { g: mut cur_g, p })) = ordering.thread_with_proc(m) else {
                 break;
             };
-            let Some(&MState { g: mut cur_g, p }) = ordering.m_states.at_place(m_place) else {
-                break;
-            };
-            if p == NONE {
-                break;
-            }
             // The thread stays the earliest while its next time is no later than both
             // children's in the frontier (the heap would leave it on top).
-            let bound = match frontier.get(1..3) {
-                Some([a, b]) => a.time.min(b.time),
-                _ => frontier.get(1).map_or(i64::MAX, |a| a.time),
-            };
+            let bound = top_stays_until(frontier);
             // Where the goroutine running now and the one it last left are in the
             // goroutine map: the run inserts and removes nothing there, so places stay
             // valid, and a goroutine pulling from a coroutine switches back to the one it
@@ -2233,6 +2252,110 @@ impl<R: Read> EventReader<R> {
             }
             if let Some(ms) = ordering.m_states.at_place_mut(m_place) {
                 ms.g = cur_g;
+            }
+            if !next_thread || ordering.queue.len() >= want {
+                break;
+            }
+        }
+        ordered
+    }
+
+    /// Orders events that take the plain step ([`Ordering::plain_step`]: a goroutine
+    /// blocking, stopping, unblocked or started as expected) for as long as the earliest
+    /// event is one, staying on a thread while it remains the earliest: one lookup of the
+    /// thread per run instead of one per event, and no pass through the dispatcher's
+    /// loop. Each event is finished as [`EventReader::produce`] would; anything else is
+    /// left to the dispatcher, untouched. Returns whether it ordered anything (or stopped
+    /// at an error).
+    #[inline(never)]
+    fn plain_run(&mut self, want: usize) -> bool {
+        let EventReader {
+            ordering,
+            cursors,
+            frontier,
+            table,
+            arena,
+            last_ts,
+            arg_counts,
+            generation_number,
+            tick_scale,
+            stack_ids,
+            string_ids,
+            ..
+        } = self;
+        let Some(table) = table.as_ref() else {
+            return false;
+        };
+        if ordering.initial_gen == 0 {
+            return false;
+        }
+        let id_args = id_args();
+        let gen = *generation_number;
+        let mut ordered = false;
+        while let Some(top) = frontier.first().copied() {
+            let Some(c) = cursors.get_mut(top.cursor) else {
+                break;
+            };
+            let m = c.m;
+            let plain = matches!(
+                c.ev.ty,
+                ev::GO_BLOCK | ev::GO_STOP | ev::GO_START | ev::GO_UNBLOCK
+            );
+            if !plain || m == NONE {
+                break;
+            }
+            // Plain steps change only the thread's goroutine: its place holds for the run.
+            let Some((m_place, MState { g: mut cur_g, p })) = ordering.thread_with_proc(m) else {
+                break;
+            };
+            // As in switch runs: the thread stays the earliest while its next time is no
+            // later than both children's.
+            let bound = top_stays_until(frontier);
+            let mut failure = None;
+            let mut next_thread = false;
+            loop {
+                let step_start = ordering.queue.len();
+                let ctx = SchedCtx { g: cur_g, p, m };
+                let Some(new_g) = ordering.plain_step(&c.ev, table, ctx, gen) else {
+                    break;
+                };
+                cur_g = new_g;
+                ordered = true;
+                let read = c.next_event(*tick_scale, gen, arena, arg_counts);
+                match read {
+                    Ok(true) if c.ev.time <= bound => frontier[0].time = c.ev.time,
+                    Ok(true) => {
+                        heap_update(frontier, 0, c.ev.time);
+                        next_thread = true;
+                    }
+                    Ok(false) => {
+                        heap_remove(frontier, 0);
+                        next_thread = true;
+                    }
+                    Err(e) => {
+                        // As in Go, a failed step hands out nothing of its own.
+                        ordering.queue.truncate(step_start);
+                        failure = Some(e);
+                        break;
+                    }
+                }
+                if let Some(e) = ordering.queue.last_mut() {
+                    if let Err(e) = finish(e, last_ts, id_args, stack_ids, string_ids) {
+                        ordering.queue.truncate(step_start);
+                        failure = Some(e);
+                        break;
+                    }
+                }
+                if next_thread || ordering.queue.len() >= want {
+                    break;
+                }
+            }
+            if let Some(ms) = ordering.m_states.at_place_mut(m_place) {
+                ms.g = cur_g;
+            }
+            if let Some(e) = failure {
+                self.fail(e);
+                return true;
             }
             if !next_thread || ordering.queue.len() >= want {
                 break;
@@ -2602,6 +2725,16 @@ struct Slot {
     cursor: usize,
 }
 
+/// The latest time the heap's top entry can take and stay on top: its children's
+/// earliest (the heap leaves an entry in place on a tie).
+#[inline(always)]
+fn top_stays_until(heap: &[Slot]) -> i64 {
+    match heap.get(1..3) {
+        Some([a, b]) => a.time.min(b.time),
+        _ => heap.get(1).map_or(i64::MAX, |a| a.time),
+    }
+}
+
 /// Moves `moving`, placed at entry `i`, up while its parent is later (Go's `heapUp`),
 /// carried in a hole like [`sift_down`]; returns where it ends.
 #[inline]
@@ -2738,6 +2871,12 @@ mod tests {
             );
             let edited = assemble(edited.as_bytes()).expect("assembles");
             let out = listing(&edited, Toolchain::Go1_26, true, &mut 0);
+            // The plain run that meets the bad id hands out what the dispatcher does.
+            assert_eq!(
+                out,
+                listing(&edited, Toolchain::Go1_26, false, &mut 0),
+                "{line}"
+            );
             (out.len(), out.last().cloned().unwrap_or_default())
         };
         let (events, last) = order(block, 0);
@@ -3024,6 +3163,31 @@ mod tests {
             }
         }
         assert!(checked > 500, "only {checked} damaged traces");
+    }
+
+    /// Damage inside committed traces of busy programs without coroutines, where plain
+    /// runs order nearly every event: they stop where the dispatcher stops, with the same
+    /// error and the same events before it.
+    #[test]
+    fn plain_runs_stop_where_the_dispatcher_does() {
+        let mut checked = 0;
+        for name in ["go1.26/channels.trace", "go1.23/channels.trace"] {
+            let path = format!("{}/../corpus/traces/{name}", env!("CARGO_MANIFEST_DIR"));
+            let bytes = std::fs::read(&path).expect("corpus trace");
+            let step = (bytes.len() / 150).max(1);
+            for at in (16..bytes.len()).step_by(step) {
+                for value in [0x00, 0x80, 0xff] {
+                    let mut damaged = bytes.clone();
+                    damaged[at] = value;
+                    for profile in [Toolchain::Go1_23, Toolchain::Go1_26] {
+                        let what = format!("{name} byte {at} = {value} as {profile:?}");
+                        assert_runs_change_nothing(&damaged, profile, &what);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1_000, "only {checked} damaged traces");
     }
 
     /// States the generator never makes, put just before a switch or an event the plain

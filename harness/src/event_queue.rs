@@ -84,12 +84,6 @@ impl EventQueue {
         &mut self.buf[start.min(self.len)..self.len]
     }
 
-    /// The last queued event.
-    #[inline(always)]
-    pub(crate) fn last_mut(&mut self) -> Option<&mut Event> {
-        self.len.checked_sub(1).and_then(|i| self.buf.get_mut(i))
-    }
-
     /// Keeps the first `len` events; the rest are left to be overwritten.
     pub(crate) fn truncate(&mut self, len: usize) {
         self.len = self.len.min(len);

@@ -410,7 +410,8 @@ impl Ordering {
             return None;
         }
         let (m_place, MState { g: cur_g, p }) = self.thread_with_proc(m)?;
-        let new_g = self.plain_step(ev, table, SchedCtx { g: cur_g, p, m }, gen)?;
+        let ctx = SchedCtx { g: cur_g, p, m };
+        let new_g = self.plain_step(ev, ev.time, table, ctx, gen)?;
         if let Some(ms) = self.m_states.at_place_mut(m_place) {
             ms.g = new_g;
         }
@@ -427,13 +428,14 @@ impl Ordering {
     }
 
     /// The goroutine half of [`Ordering::advance_plain`], for thread context `ctx` (a
-    /// known thread with a proc): checks and moves the goroutine and queues the event;
-    /// returns the goroutine the thread runs after it, or `None`, having changed nothing.
-    /// The caller stores that goroutine in the thread's entry.
+    /// known thread with a proc): checks and moves the goroutine and queues the event at
+    /// `time`; returns the goroutine the thread runs after it, or `None`, having changed
+    /// nothing. The caller stores that goroutine in the thread's entry.
     #[inline(always)]
     fn plain_step(
         &mut self,
         ev: &BaseEvent,
+        time: i64,
         table: &Rc<EvTable>,
         ctx: SchedCtx,
         gen: u64,
@@ -482,7 +484,7 @@ impl Ordering {
             }
             _ => return None,
         };
-        self.queue.push(ctx, ev.ty, ev.time, ev.args, table);
+        self.queue.push(ctx, ev.ty, time, ev.args, table);
         Some(new_g)
     }
 
@@ -2264,7 +2266,7 @@ impl<R: Read> EventReader<R> {
     /// blocking, stopping, unblocked or started as expected) for as long as the earliest
     /// event is one, staying on a thread while it remains the earliest: one lookup of the
     /// thread per run instead of one per event, and no pass through the dispatcher's
-    /// loop. Each event is finished as [`EventReader::produce`] would; anything else is
+    /// loop. Each event is queued finished, as [`finish`] would make it; anything else is
     /// left to the dispatcher, untouched. Returns whether it ordered anything (or stopped
     /// at an error).
     #[inline(never)]
@@ -2315,10 +2317,18 @@ impl<R: Read> EventReader<R> {
             let mut next_thread = false;
             loop {
                 let step_start = ordering.queue.len();
+                // `finish`'s checks first, so that the event is queued finished: an id
+                // the bit sets do not know goes to the dispatcher, whose `finish` asks
+                // the tables or reports it.
+                if !id_args[c.ev.ty as usize].known_in(&c.ev.args, stack_ids, string_ids) {
+                    break;
+                }
+                let time = later_time(c.ev.time, *last_ts);
                 let ctx = SchedCtx { g: cur_g, p, m };
-                let Some(new_g) = ordering.plain_step(&c.ev, table, ctx, gen) else {
+                let Some(new_g) = ordering.plain_step(&c.ev, time, table, ctx, gen) else {
                     break;
                 };
+                *last_ts = time;
                 cur_g = new_g;
                 ordered = true;
                 let read = c.next_event(*tick_scale, gen, arena, arg_counts);
@@ -2334,13 +2344,6 @@ impl<R: Read> EventReader<R> {
                     }
                     Err(e) => {
                         // As in Go, a failed step hands out nothing of its own.
-                        ordering.queue.truncate(step_start);
-                        failure = Some(e);
-                        break;
-                    }
-                }
-                if let Some(e) = ordering.queue.last_mut() {
-                    if let Err(e) = finish(e, last_ts, id_args, stack_ids, string_ids) {
                         ordering.queue.truncate(step_start);
                         failure = Some(e);
                         break;
@@ -2589,13 +2592,19 @@ fn made_args(args: &[u64]) -> [u64; MAX_ARGS] {
 /// the last time.
 #[inline(always)]
 fn later_than(time: i64, last_ts: &mut i64) -> i64 {
-    let t = if time <= *last_ts {
+    let t = later_time(time, *last_ts);
+    *last_ts = t;
+    t
+}
+
+/// `time`, or `last_ts` plus 1 if it is not later: the time [`later_than`] gives.
+#[inline(always)]
+fn later_time(time: i64, last_ts: i64) -> i64 {
+    if time <= last_ts {
         last_ts.wrapping_add(1)
     } else {
         time
-    };
-    *last_ts = t;
-    t
+    }
 }
 
 /// The table half of [`finish`], for events that have stack or string arguments.

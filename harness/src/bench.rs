@@ -25,6 +25,9 @@ pub struct Measurement {
     pub median: Duration,
     /// Median CPU time (user + system) per run; zero where unknown.
     pub cpu: Duration,
+    /// CPU time of the run that used least: the steadier figure on a shared machine,
+    /// where other work only ever adds time; zero where unknown.
+    pub fastest_cpu: Duration,
     /// Largest maximum resident set size seen, in bytes (0 where unknown).
     pub peak_rss: u64,
     /// How many runs.
@@ -95,6 +98,7 @@ fn summarize(
         label: label.to_string(),
         median: median(&mut times),
         best: times[0],
+        fastest_cpu: cpus.iter().copied().min().unwrap_or_default(),
         cpu: median(&mut cpus),
         peak_rss,
         runs: times.len(),
@@ -178,7 +182,8 @@ pub fn count_events<R: std::io::Read>(mut reader: EventReader<R>) -> crate::Resu
 
 /// Go's parser alone on `file`, `runs` times in one process of the Go testee (no
 /// formatting): events per run and the measurement (times as the testee measured them
-/// around each parse; CPU time and peak RSS are the whole process's, CPU per run).
+/// around each parse; CPU time is the whole process's during each parse, the collector's
+/// threads included; peak RSS the process's).
 pub fn measure_go_parse(
     go: &Path,
     file: &Path,
@@ -202,11 +207,16 @@ pub fn measure_go_parse(
     }
     let mut events = 0;
     let mut times = Vec::new();
+    let mut cpus = Vec::new();
     for line in text.lines() {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        if let ["events", n, "elapsed_ns", t] = fields[..] {
+        let nanos = |s: &str| Duration::from_nanos(s.parse().unwrap_or(0));
+        if let ["events", n, "elapsed_ns", t, ref rest @ ..] = fields[..] {
             events = n.parse().unwrap_or(0);
-            times.push(Duration::from_nanos(t.parse().unwrap_or(0)));
+            times.push(nanos(t));
+            if let ["cpu_ns", c] = rest[..] {
+                cpus.push(nanos(c));
+            }
         }
     }
     if times.is_empty() {
@@ -214,8 +224,11 @@ pub fn measure_go_parse(
             "{label}: no timings printed"
         )));
     }
-    let cpu = usage.cpu / times.len() as u32;
-    Ok((events, summarize(label, times, vec![cpu], usage.peak_rss)))
+    // A testee that does not time its runs' CPU: the process's, shared out evenly.
+    if cpus.len() != times.len() {
+        cpus = vec![usage.cpu / times.len() as u32];
+    }
+    Ok((events, summarize(label, times, cpus, usage.peak_rss)))
 }
 
 /// The path of Go's `trace` tool binary for `go`, building it into Go's cache if needed.

@@ -248,7 +248,8 @@ fn bench_scale_with_reports_rows_and_growth() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("1.00x the bytes; CPU time per byte"),
+        stdout.contains("1.00x the bytes; CPU time per byte")
+            && stdout.contains("by the fastest runs"),
         "{stdout}"
     );
 }

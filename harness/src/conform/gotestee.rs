@@ -31,14 +31,15 @@ const PARSE_GO122_SOURCE: &str = include_str!("../../go/testee/parse_go122_test.
 const SERVE_TEST: &str = "^TestHarnessTesteeServe$";
 const SERVE_ENV: &str = "HARNESS_TESTEE_SERVE";
 
-/// The Go test that parses a file without formatting and prints `events N elapsed_ns T`
-/// per run, and the environment variables naming the file and the number of runs.
+/// The Go test that parses a file without formatting and prints `events N elapsed_ns T
+/// cpu_ns C` per run, and the environment variables naming the file and the number of runs.
 const PARSE_ONLY_TEST: &str = "^TestHarnessTesteeParseOnly$";
 const PARSE_ONLY_FILE_ENV: &str = "HARNESS_TESTEE_PARSE_FILE";
 const PARSE_ONLY_RUNS_ENV: &str = "HARNESS_TESTEE_PARSE_RUNS";
 
 /// A command that has Go's parser of `go` read `file` `runs` times without formatting
-/// anything, printing `events N elapsed_ns T` per run (exit 1 if the parser rejects it).
+/// anything, printing `events N elapsed_ns T cpu_ns C` per run (exit 1 if the parser
+/// rejects it).
 /// Builds the testee if needed.
 pub fn parse_only_command(
     go: &Path,

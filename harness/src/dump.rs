@@ -25,10 +25,13 @@
 //! unquoted, so invalid UTF-8 in them reaches the output as it is in the trace.
 
 use std::io::Write as _;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 pub use crate::api::GoPanic;
 use crate::api::{self, EventKind, ResourceId, Stack, StateTransition};
-use crate::event::Event;
+use crate::event::{EvTable, Event};
 use crate::gostr::{quote_into, TextSink as _};
 use crate::version::Toolchain;
 
@@ -53,8 +56,18 @@ pub fn try_write_event(
     event: &Event,
     profile: Toolchain,
 ) -> Result<(), GoPanic> {
+    write_or_take_back(out, event, profile, None)
+}
+
+/// [`try_write_event`], with the stacks' text taken from `stacks` where it has it.
+fn write_or_take_back(
+    out: &mut Vec<u8>,
+    event: &Event,
+    profile: Toolchain,
+    stacks: Option<&mut StackTexts>,
+) -> Result<(), GoPanic> {
     let start = out.len();
-    match write_string(out, event, profile) {
+    match write_string(out, event, profile, stacks) {
         Ok(()) => {
             out.push(b'\n');
             Ok(())
@@ -63,6 +76,82 @@ pub fn try_write_event(
             out.truncate(start);
             Err(panic)
         }
+    }
+}
+
+/// Writes events one after another as [`try_write_event`] does, remembering the text of
+/// each stack it prints for as long as events come from the same generation: a busy
+/// trace prints the same few stacks on most of its events, and copying their text is
+/// cheaper than looking up and laying out every frame again.
+pub struct Dumper {
+    profile: Toolchain,
+    stacks: StackTexts,
+}
+
+impl Dumper {
+    /// A writer of Go release `profile`'s text.
+    pub fn new(profile: Toolchain) -> Dumper {
+        Dumper {
+            profile,
+            stacks: StackTexts::default(),
+        }
+    }
+
+    /// [`try_write_event`] for the next event.
+    pub fn try_write_event(&mut self, out: &mut Vec<u8>, event: &Event) -> Result<(), GoPanic> {
+        self.stacks.follow(event);
+        write_or_take_back(out, event, self.profile, Some(&mut self.stacks))
+    }
+}
+
+/// Longest stack text [`StackTexts`] keeps, and how much it keeps in all: enough for the
+/// stacks of real programs, while a trace of huge stacks or names costs no more memory
+/// than printing it does.
+const STACK_TEXT_MAX: usize = 4 << 10;
+const STACK_TEXTS_MAX: usize = 8 << 20;
+
+/// The frames' text of stacks already printed, by stack id, for one generation's tables.
+#[derive(Default)]
+struct StackTexts {
+    /// The tables the texts come from, held so that no other tables can take their
+    /// address while the texts are kept.
+    table: Option<Rc<EvTable>>,
+    /// Stack id -> its text, a range of `text`.
+    ranges: HashMap<u64, (usize, usize)>,
+    text: Vec<u8>,
+}
+
+impl StackTexts {
+    /// Forgets every text if `event` refers to other tables than the texts'.
+    fn follow(&mut self, event: &Event) {
+        let same = match (&self.table, &event.table) {
+            (Some(kept), Some(table)) => Rc::ptr_eq(kept, table),
+            _ => false,
+        };
+        if !same {
+            self.table = event.table.clone();
+            self.ranges.clear();
+            self.text.clear();
+        }
+    }
+
+    /// The text of stack `id`, if kept.
+    fn get(&self, id: u64) -> Option<&[u8]> {
+        let &(start, end) = self.ranges.get(&id)?;
+        self.text.get(start..end)
+    }
+
+    /// Keeps `text` as stack `id`'s, if there is room.
+    fn keep(&mut self, id: u64, text: &[u8]) {
+        if self.table.is_none()
+            || text.len() > STACK_TEXT_MAX
+            || self.text.len() + text.len() > STACK_TEXTS_MAX
+        {
+            return;
+        }
+        let start = self.text.len();
+        self.text.extend_from_slice(text);
+        self.ranges.insert(id, (start, self.text.len()));
     }
 }
 
@@ -128,7 +217,12 @@ fn push_resource(out: &mut Vec<u8>, resource: ResourceId) {
 }
 
 /// Go's `Event.String()`, without the newline `Println` adds.
-fn write_string(out: &mut Vec<u8>, event: &Event, profile: Toolchain) -> Result<(), GoPanic> {
+fn write_string(
+    out: &mut Vec<u8>,
+    event: &Event,
+    profile: Toolchain,
+    mut stacks: Option<&mut StackTexts>,
+) -> Result<(), GoPanic> {
     let kind = api::kind(event, profile);
     write_prefix(out, event, kind);
     match kind {
@@ -185,7 +279,8 @@ fn write_string(out: &mut Vec<u8>, event: &Event, profile: Toolchain) -> Result<
             quote_into(out, log.message);
         }
         EventKind::StateTransition => {
-            write_transition(out, &api::state_transition(event, profile)?, profile)?;
+            let transition = api::state_transition(event, profile)?;
+            write_transition(out, &transition, profile, stacks.as_deref_mut())?;
         }
         EventKind::Experimental => {
             write_experimental(out, &api::experimental(event, profile)?, profile)?;
@@ -194,13 +289,33 @@ fn write_string(out: &mut Vec<u8>, event: &Event, profile: Toolchain) -> Result<
     let stack = api::stack(event, profile)?;
     if !stack.is_no_stack() {
         out.push_str("\nStack=\n");
-        write_frames(out, &stack)?;
+        write_frames(out, &stack, stacks)?;
     }
     Ok(())
 }
 
-/// The frames of a stack, one `\t<func> @ 0x<pc>\n\t\t<file>:<line>\n` each.
-fn write_frames(out: &mut Vec<u8>, stack: &Stack<'_>) -> Result<(), GoPanic> {
+/// The frames of a stack, one `\t<func> @ 0x<pc>\n\t\t<file>:<line>\n` each; copied from
+/// `stacks` if it has them, and kept there once written.
+fn write_frames(
+    out: &mut Vec<u8>,
+    stack: &Stack<'_>,
+    stacks: Option<&mut StackTexts>,
+) -> Result<(), GoPanic> {
+    let Some(stacks) = stacks.filter(|_| stack.id() != 0) else {
+        return lay_out_frames(out, stack);
+    };
+    if let Some(text) = stacks.get(stack.id()) {
+        out.extend_from_slice(text);
+        return Ok(());
+    }
+    let start = out.len();
+    lay_out_frames(out, stack)?;
+    stacks.keep(stack.id(), &out[start..]);
+    Ok(())
+}
+
+/// [`write_frames`] from the tables.
+fn lay_out_frames(out: &mut Vec<u8>, stack: &Stack<'_>) -> Result<(), GoPanic> {
     for frame in stack.frames()? {
         out.push(b'\t');
         out.extend_from_slice(frame.func);
@@ -239,6 +354,7 @@ fn write_transition(
     out: &mut Vec<u8>,
     transition: &StateTransition<'_>,
     profile: Toolchain,
+    stacks: Option<&mut StackTexts>,
 ) -> Result<(), GoPanic> {
     let (id_name, id) = match transition.resource {
         ResourceId::Goroutine(id) => ("GoID", id),
@@ -270,7 +386,7 @@ fn write_transition(
     }
     if !transition.stack.is_no_stack() {
         out.push_str("\nTransitionStack=\n");
-        write_frames(out, &transition.stack)?;
+        write_frames(out, &transition.stack, stacks)?;
     }
     Ok(())
 }
@@ -1290,6 +1406,31 @@ mod tests {
             "#! go panic: runtime error: index out of range [2] with length 2 \
              (M=-1 P=-1 G=-1 Sync Time=1)\n"
         );
+    }
+
+    /// [`Dumper`], which keeps each stack's text for its generation, prints every
+    /// committed trace under every release exactly as [`try_write_event`] does, Go's
+    /// panics included.
+    #[test]
+    fn dumper_prints_what_each_event_alone_prints() {
+        let mut compared = 0;
+        for (path, bytes) in crate::test_corpus::traces() {
+            for profile in Toolchain::ALL {
+                let Ok(reader) = crate::order::EventReader::new(&bytes[..], profile) else {
+                    continue;
+                };
+                let mut dumper = Dumper::new(profile);
+                for event in reader.map_while(|e| e.ok()) {
+                    let (mut alone, mut kept) = (Vec::new(), Vec::new());
+                    let want = try_write_event(&mut alone, &event, profile);
+                    let got = dumper.try_write_event(&mut kept, &event);
+                    assert_eq!(got, want, "{path:?} {profile:?}");
+                    assert_eq!(kept, alone, "{path:?} {profile:?}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 10_000, "only {compared} events");
     }
 
     #[test]

@@ -78,7 +78,19 @@ pub fn quote_into<S: TextSink>(out: &mut S, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push_char('"');
     let mut rest = bytes;
-    while let Some((c, width)) = decode_rune(rest) {
+    loop {
+        // Printable ASCII other than the quote and the backslash stays as it is: most
+        // strings are all such bytes, copied in one go.
+        let plain = rest
+            .iter()
+            .position(|&b| !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\')
+            .unwrap_or(rest.len());
+        let (ascii, after) = rest.split_at(plain);
+        out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
+        rest = after;
+        let Some((c, width)) = decode_rune(rest) else {
+            break;
+        };
         let byte = rest[0];
         rest = &rest[width..];
         if width == 1 && c == char::REPLACEMENT_CHARACTER {
@@ -226,6 +238,28 @@ mod tests {
             quote("\u{1F600}\u{e000}\u{10ffff}".as_bytes()),
             "\"\u{1F600}\\ue000\\U0010ffff\""
         );
+    }
+
+    /// Random bytes, mostly printable ASCII (the fast path) with any byte mixed in,
+    /// quote to text that unquotes to them again and holds only printable ASCII.
+    #[test]
+    fn random_bytes_quote_and_unquote_back() {
+        let mut rng = crate::seeded::SplitMix64(3);
+        for _ in 0..5_000 {
+            let len = rng.below(24);
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| match rng.below(4) {
+                    0 => rng.below(256) as u8,
+                    _ => b' ' + rng.below(95) as u8,
+                })
+                .collect();
+            let quoted = quote(&bytes);
+            assert_eq!(unquote(quoted.as_bytes()).as_deref(), Some(&bytes[..]));
+            let printable = quoted
+                .bytes()
+                .all(|b| (0x20..0x7f).contains(&b) || b >= 0x80);
+            assert!(printable, "{quoted}");
+        }
     }
 
     #[test]

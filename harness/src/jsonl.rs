@@ -716,28 +716,12 @@ mod tests {
     use super::*;
     use crate::order::EventReader;
 
-    /// Every committed real trace: its path and bytes.
-    fn corpus_traces() -> Vec<(std::path::PathBuf, Vec<u8>)> {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/traces");
-        let mut traces = Vec::new();
-        for dir in std::fs::read_dir(root).unwrap().flatten() {
-            for file in std::fs::read_dir(dir.path()).unwrap().flatten() {
-                let path = file.path();
-                if path.extension().is_some_and(|e| e == "trace") {
-                    let bytes = std::fs::read(&path).unwrap();
-                    traces.push((path, bytes));
-                }
-            }
-        }
-        traces
-    }
-
     /// The direct neutral listing holds the same objects as [`version_neutral`] on every
     /// corpus trace.
     #[test]
     fn neutral_listing_equals_version_neutral() {
         let mut compared = 0;
-        for (path, bytes) in corpus_traces() {
+        for (path, bytes) in crate::test_corpus::traces() {
             let Ok(full) = listing(&bytes, Toolchain::Go1_27) else {
                 continue;
             };
@@ -761,7 +745,7 @@ mod tests {
     fn direct_writer_equals_serde_json() {
         let mut compared = 0;
         let mut kinds = std::collections::BTreeSet::new();
-        let mut traces = corpus_traces();
+        let mut traces = crate::test_corpus::traces();
         for version in Version::V2 {
             for seed in 0..8 {
                 let config = crate::gen::Config {

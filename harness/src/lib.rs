@@ -41,3 +41,24 @@ pub mod version;
 
 pub use error::{Error, ErrorKind, Location, Result};
 pub use version::{Toolchain, Version};
+
+/// The committed real traces, for tests.
+#[cfg(test)]
+pub(crate) mod test_corpus {
+    /// Every committed real trace: its path and bytes.
+    pub(crate) fn traces() -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/traces");
+        let mut traces = Vec::new();
+        for dir in std::fs::read_dir(root).unwrap().flatten() {
+            for file in std::fs::read_dir(dir.path()).unwrap().flatten() {
+                let path = file.path();
+                if path.extension().is_some_and(|e| e == "trace") {
+                    let bytes = std::fs::read(&path).unwrap();
+                    traces.push((path, bytes));
+                }
+            }
+        }
+        traces.sort();
+        traces
+    }
+}

@@ -444,6 +444,7 @@ fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Fa
     // Go's text gathers in `text` and goes out in large writes, which bypass the writer's
     // own buffer: one copy of every byte instead of two.
     const TEXT_FLUSH: usize = 1 << 16;
+    let mut dumper = trace_harness::dump::Dumper::new(profile);
     let mut chunk = Vec::new();
     loop {
         match events.next_events(&mut chunk) {
@@ -461,7 +462,7 @@ fn dump(file: &Path, profile: &str, strict: bool, format: &str) -> Result<(), Fa
             let written = if jsonl {
                 trace_harness::jsonl::write_event(&mut line, event, profile)
             } else {
-                trace_harness::dump::try_write_event(&mut text, event, profile)
+                dumper.try_write_event(&mut text, event)
             };
             if jsonl {
                 // The go_panic line is part of the listing.

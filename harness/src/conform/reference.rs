@@ -120,6 +120,7 @@ pub fn run(bytes: &[u8], profile: Toolchain, strict: bool, dialect: Dialect) -> 
         events.push(b'\n');
     }
     let mut line = String::new();
+    let mut dumper = crate::dump::Dumper::new(profile);
     for event in reader {
         let event = match event {
             Ok(event) => event,
@@ -131,7 +132,7 @@ pub fn run(bytes: &[u8], profile: Toolchain, strict: bool, dialect: Dialect) -> 
             events.extend_from_slice(line.as_bytes());
             written
         } else {
-            crate::dump::try_write_event(&mut events, &event, profile)
+            dumper.try_write_event(&mut events, &event)
         };
         if let Err(panic) = written {
             return reject(events, ErrorKind::GoWouldPanic(panic.message));

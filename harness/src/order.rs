@@ -1921,8 +1921,9 @@ pub struct EventReader<R> {
     /// Go 1.22/1.23: whether the Sync that closes the current generation is out.
     emitted_sync: bool,
     done: bool,
-    /// Whether the shortcuts past the dispatcher may be taken: [`EventReader::switch_run`]
-    /// and [`Ordering::advance_plain`] (off only in tests that check them against it).
+    /// Whether the shortcuts past the dispatcher may be taken: [`EventReader::switch_run`],
+    /// [`EventReader::plain_run`] and [`Ordering::advance_plain`] (off only in tests that
+    /// check them against it).
     shortcuts: bool,
 }
 

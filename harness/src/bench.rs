@@ -180,6 +180,202 @@ pub fn count_events<R: std::io::Read>(mut reader: EventReader<R>) -> crate::Resu
     Ok(events)
 }
 
+/// One generation's share of a parse+order run (see [`per_generation`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GenerationCost {
+    /// Events ordered in the generation, its Sync not counted.
+    pub events: u64,
+    /// Thread turns: runs of consecutive events on one thread. The orderer's cost per
+    /// event depends on how often it changes threads, which depends on how the traced
+    /// program's threads interleaved, not on the trace's size.
+    pub turns: u64,
+    /// Time spent ordering the generation's events: the fastest run's.
+    pub time: Duration,
+}
+
+impl GenerationCost {
+    /// Events per thread turn (0 for a generation without events).
+    pub fn events_per_turn(&self) -> f64 {
+        self.events as f64 / self.turns.max(1) as f64
+    }
+
+    /// Nanoseconds per event (0 for a generation without events).
+    pub fn ns_per_event(&self) -> f64 {
+        self.time.as_nanos() as f64 / self.events.max(1) as f64
+    }
+}
+
+/// Parse+order of `file`, `runs` times, timed per generation: each generation's events,
+/// thread turns and the fastest run's time. A generation is the events between two
+/// Syncs (generations without events are left out). Only the reader's calls are timed;
+/// each chunk's time is shared out over its events, so the few chunks that straddle a
+/// boundary split their time by event count.
+pub fn per_generation(
+    file: &Path,
+    profile: Toolchain,
+    runs: usize,
+) -> crate::Result<Vec<GenerationCost>> {
+    let mut best: Vec<GenerationCost> = Vec::new();
+    for run in 0..runs.max(1) {
+        let f = std::fs::File::open(file).map_err(|e| {
+            crate::Error::at(crate::ErrorKind::Io(format!("{}: {e}", file.display())), 0)
+        })?;
+        let costs = generation_costs(EventReader::new(std::io::BufReader::new(f), profile)?)?;
+        if run == 0 {
+            best = costs;
+            continue;
+        }
+        for (b, c) in best.iter_mut().zip(costs) {
+            b.time = b.time.min(c.time);
+        }
+    }
+    Ok(best)
+}
+
+/// One timed pass of [`per_generation`] over `reader`.
+pub fn generation_costs<R: std::io::Read>(
+    mut reader: EventReader<R>,
+) -> crate::Result<Vec<GenerationCost>> {
+    let mut costs = Vec::new();
+    let mut current = GenerationCost::default();
+    let mut nanos = 0.0f64;
+    let mut last_m = None;
+    let mut chunk = Vec::new();
+    loop {
+        let start = Instant::now();
+        let more = reader.next_events(&mut chunk)?;
+        let per_event = start.elapsed().as_nanos() as f64 / chunk.len().max(1) as f64;
+        if !more {
+            break;
+        }
+        for e in &chunk {
+            nanos += per_event;
+            if e.ty == crate::event::EV_SYNC {
+                if current.events > 0 {
+                    current.time = Duration::from_nanos(nanos as u64);
+                    costs.push(std::mem::take(&mut current));
+                }
+                nanos = 0.0;
+                last_m = None;
+                continue;
+            }
+            current.events += 1;
+            if last_m != Some(e.ctx.m) {
+                current.turns += 1;
+                last_m = Some(e.ctx.m);
+            }
+        }
+    }
+    if current.events > 0 {
+        current.time = Duration::from_nanos(nanos as u64);
+        costs.push(current);
+    }
+    Ok(costs)
+}
+
+/// What [`fit_generation_costs`] and [`fit_size_growth`] find: a generation's time per
+/// event as a fixed cost per event, a cost per thread turn and a third term, zero when
+/// time grows linearly with the trace.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CostFit {
+    /// Nanoseconds per event with no change of thread.
+    pub per_event_ns: f64,
+    /// Nanoseconds per change of thread.
+    pub per_turn_ns: f64,
+    /// Nanoseconds per event added along the trace, the other two terms held equal:
+    /// from its first generation to its last ([`fit_generation_costs`]) or per doubling
+    /// of the file's size ([`fit_size_growth`]).
+    pub drift_ns: f64,
+    /// Mean nanoseconds per event over the generations.
+    pub mean_ns: f64,
+}
+
+/// Least-squares fit of each generation's nanoseconds per event against its turns per
+/// event and its place in the trace (0 for the first generation, 1 for the last), every
+/// generation weighed by its events. `None` for fewer than four generations or a fit the
+/// data do not determine (every generation interleaved alike, say).
+pub fn fit_generation_costs(costs: &[GenerationCost]) -> Option<CostFit> {
+    let used: Vec<&GenerationCost> = costs.iter().filter(|c| c.events > 0).collect();
+    if used.len() < 4 {
+        return None;
+    }
+    let last = (used.len() - 1) as f64;
+    let points = used.iter().enumerate().map(|(k, c)| (*c, k as f64 / last));
+    fit_three(points)
+}
+
+/// [`fit_generation_costs`] over the generations of traces of one workload at several
+/// sizes (each file's size in bytes and its generations), with the file's size in place
+/// of the generation's place: the third term is what a doubling of the trace's size adds
+/// to each event at equal interleaving. `None` for fewer than four generations in all,
+/// or files that do not tell the terms apart (all of one size, say).
+pub fn fit_size_growth(files: &[(u64, &[GenerationCost])]) -> Option<CostFit> {
+    let first = files.first()?.0.max(1) as f64;
+    let points = files.iter().flat_map(|&(size, costs)| {
+        let doublings = (size.max(1) as f64 / first).log2();
+        costs.iter().map(move |c| (c, doublings))
+    });
+    let points: Vec<_> = points.filter(|(c, _)| c.events > 0).collect();
+    if points.len() < 4 {
+        return None;
+    }
+    fit_three(points.into_iter())
+}
+
+/// Weighted least squares of ns per event = a + b * turns per event + c * `x`, over
+/// generations and their `x`, each weighed by its events.
+fn fit_three<'a>(points: impl Iterator<Item = (&'a GenerationCost, f64)>) -> Option<CostFit> {
+    let mut normal = [[0.0f64; 4]; 3];
+    let mut total = 0.0;
+    let mut weighted_y = 0.0;
+    for (c, third) in points {
+        let w = c.events as f64;
+        let x = [1.0, c.turns as f64 / w, third];
+        let y = c.ns_per_event();
+        for i in 0..3 {
+            for j in 0..3 {
+                normal[i][j] += w * x[i] * x[j];
+            }
+            normal[i][3] += w * x[i] * y;
+        }
+        total += w;
+        weighted_y += w * y;
+    }
+    let [a, b, c] = solve3(normal)?;
+    Some(CostFit {
+        per_event_ns: a,
+        per_turn_ns: b,
+        drift_ns: c,
+        mean_ns: weighted_y / total.max(1.0),
+    })
+}
+
+/// Solves three linear equations (rows `[a, b, c, rhs]`) by elimination with partial
+/// pivoting; `None` when they are (nearly) singular.
+fn solve3(mut m: [[f64; 4]; 3]) -> Option<[f64; 3]> {
+    let scale = m.iter().flatten().fold(0.0f64, |s, v| s.max(v.abs()));
+    for col in 0..3 {
+        let pivot = (col..3).max_by(|&i, &j| m[i][col].abs().total_cmp(&m[j][col].abs()))?;
+        if m[pivot][col].abs() <= scale * 1e-12 {
+            return None;
+        }
+        m.swap(col, pivot);
+        let pivot_row = m[col];
+        for row in &mut m[col + 1..] {
+            let f = row[col] / pivot_row[col];
+            for (v, p) in row.iter_mut().zip(pivot_row).skip(col) {
+                *v -= f * p;
+            }
+        }
+    }
+    let mut x = [0.0; 3];
+    for row in (0..3).rev() {
+        let known: f64 = (row + 1..3).map(|k| m[row][k] * x[k]).sum();
+        x[row] = (m[row][3] - known) / m[row][row];
+    }
+    Some(x)
+}
+
 /// Go's parser alone on `file`, `runs` times in one process of the Go testee (no
 /// formatting): events per run and the measurement (times as the testee measured them
 /// around each parse; CPU time is the whole process's during each parse, the collector's
@@ -256,6 +452,105 @@ pub fn parsed_flag(toolchain: Toolchain) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every committed trace splits into generations whose events add up to the whole
+    /// stream less its Syncs, each with at least one turn and no more turns than events.
+    #[test]
+    fn generation_costs_add_up_to_the_stream() {
+        let mut checked = 0;
+        for (path, bytes) in crate::test_corpus::traces() {
+            for profile in [Toolchain::Go1_23, Toolchain::Go1_26] {
+                let Ok(reader) = EventReader::new(&bytes[..], profile) else {
+                    continue;
+                };
+                let Ok(costs) = generation_costs(reader) else {
+                    continue;
+                };
+                let events: Vec<_> = EventReader::new(&bytes[..], profile)
+                    .unwrap()
+                    .collect::<crate::Result<Vec<_>>>()
+                    .unwrap();
+                let syncs = events
+                    .iter()
+                    .filter(|e| e.ty == crate::event::EV_SYNC)
+                    .count();
+                let counted: u64 = costs.iter().map(|c| c.events).sum();
+                assert_eq!(counted as usize, events.len() - syncs, "{}", path.display());
+                // A turn starts at every event whose predecessor was a Sync or on
+                // another thread.
+                let is_sync = |e: &crate::event::Event| e.ty == crate::event::EV_SYNC;
+                let starts = events.iter().enumerate().filter(|&(i, e)| {
+                    !is_sync(e)
+                        && (i == 0 || is_sync(&events[i - 1]) || events[i - 1].ctx.m != e.ctx.m)
+                });
+                let turns: u64 = costs.iter().map(|c| c.turns).sum();
+                assert_eq!(turns as usize, starts.count(), "{}", path.display());
+                assert!(!costs.is_empty(), "{}", path.display());
+                assert!(costs.len() <= syncs, "{}", path.display());
+                for c in &costs {
+                    assert!(c.turns >= 1 && c.turns <= c.events, "{}", path.display());
+                }
+                checked += 1;
+            }
+        }
+        // Every release's traces read as go1.26, and the ones before 1.25 as go1.23 too.
+        assert!(checked >= 65, "only {checked} traces split");
+    }
+
+    /// The fit recovers the three terms that made the data, and declines data that cannot
+    /// tell them apart.
+    #[test]
+    fn fit_recovers_costs_per_event_turn_and_drift() {
+        let make = |k: usize, turn_len: f64, ns: fn(f64, f64) -> f64| {
+            let events = 1_000_000 + 1000 * k as u64;
+            let turns = (events as f64 / turn_len) as u64;
+            let position = k as f64 / 9.0;
+            let per_event = ns(turns as f64 / events as f64, position);
+            GenerationCost {
+                events,
+                turns,
+                time: Duration::from_nanos((per_event * events as f64) as u64),
+            }
+        };
+        let lens = [2.0, 7.0, 3.0, 12.0, 5.0, 2.5, 9.0, 4.0, 15.0, 6.0];
+        let costs: Vec<_> = (0..10)
+            .map(|k| {
+                make(k, lens[k], |per_turn, pos| {
+                    11.0 + 26.0 * per_turn + 1.5 * pos
+                })
+            })
+            .collect();
+        let fit = fit_generation_costs(&costs).unwrap();
+        assert!((fit.per_event_ns - 11.0).abs() < 0.01, "{fit:?}");
+        assert!((fit.per_turn_ns - 26.0).abs() < 0.1, "{fit:?}");
+        assert!((fit.drift_ns - 1.5).abs() < 0.01, "{fit:?}");
+        // Every generation interleaved alike: turns and the constant cannot be told apart.
+        let alike: Vec<_> = (0..10)
+            .map(|k| make(k, 4.0, |per_turn, _| 11.0 + 26.0 * per_turn))
+            .collect();
+        assert_eq!(fit_generation_costs(&alike), None);
+        assert_eq!(fit_generation_costs(&costs[..3]), None);
+        // Three files of 1, 4 and 16 units, the larger ones 0.5 ns per event dearer per
+        // doubling: the size term finds it; files of one size cannot show it.
+        let file = |k: usize, doublings: f64| -> Vec<GenerationCost> {
+            (0..4)
+                .map(|g| {
+                    let mut c = make(k * 4 + g, lens[(k * 4 + g) % 10], |t, _| 11.0 + 26.0 * t);
+                    let extra = 0.5 * doublings * c.events as f64;
+                    c.time += Duration::from_nanos(extra as u64);
+                    c
+                })
+                .collect()
+        };
+        let (small, mid, large) = (file(0, 0.0), file(1, 2.0), file(2, 4.0));
+        let sized = [(100, &small[..]), (400, &mid[..]), (1600, &large[..])];
+        let fit = fit_size_growth(&sized).unwrap();
+        assert!((fit.per_event_ns - 11.0).abs() < 0.01, "{fit:?}");
+        assert!((fit.per_turn_ns - 26.0).abs() < 0.1, "{fit:?}");
+        assert!((fit.drift_ns - 0.5).abs() < 0.01, "{fit:?}");
+        let same = [(100, &small[..]), (100, &mid[..])];
+        assert_eq!(fit_size_growth(&same), None);
+    }
 
     #[test]
     fn median_of_odd_even_and_no_runs() {

@@ -88,6 +88,13 @@ enum Command {
         /// and peak memory grow with size. May be repeated.
         #[arg(long = "scale-with", value_name = "FILE")]
         scale_with: Vec<PathBuf>,
+        /// Times our parse+order of FILE generation by generation (the fastest of --runs
+        /// runs, in process): each generation's events, events per thread turn and time
+        /// per event, then a fit of time per event against thread turns and the
+        /// generation's place in the trace, whose drift term is zero when time grows
+        /// linearly with the trace.
+        #[arg(long = "per-generation", conflicts_with = "scale_with")]
+        per_generation: bool,
     },
     /// Parse and validate a trace as Go's own tests do; print every violation.
     ///
@@ -175,9 +182,12 @@ fn main() -> ExitCode {
             runs,
             parse_only,
             scale_with,
+            per_generation,
         } => {
             if parse_only {
                 bench_parse_only(&file, &profile)
+            } else if per_generation {
+                bench_per_generation(&file, &profile, runs)
             } else if !scale_with.is_empty() {
                 bench_scaling(&file, &scale_with, go, &profile, runs)
             } else {
@@ -659,7 +669,7 @@ fn bench_scaling(
         .collect();
     println!("scaling, profile {profile}, {runs} runs each; CPU time is user + system");
     println!(
-        "{:<44} {:>9} {:>11} {:>10} {:>10} {:>7} {:>12} {:>10} {:>7} {:>10} {:>10} {:>7}",
+        "{:<44} {:>9} {:>11} {:>10} {:>10} {:>7} {:>12} {:>10} {:>7} {:>10} {:>10} {:>7} {:>11}",
         "trace",
         "MB",
         "events",
@@ -671,7 +681,8 @@ fn bench_scaling(
         "ratio",
         "ours RSS",
         "Go RSS",
-        "ratio"
+        "ratio",
+        "events/turn"
     );
     let mut rows = Vec::new();
     for file in &files {
@@ -681,8 +692,15 @@ fn bench_scaling(
         let ours = measure_parse_child(&me, profile, file, runs)?;
         let (events, theirs) = bench::measure_go_parse(&go, file, runs).map_err(env_failure)?;
         let mib = |m: &bench::Measurement| m.peak_rss as f64 / 1048576.0;
+        // How the program's threads interleaved moves our cost per event (see
+        // `--per-generation`): in-process passes time each generation and count the
+        // orderer's changes of thread.
+        let costs = bench::per_generation(file, profile, runs).map_err(Failure::Rejected)?;
+        let turns: u64 = costs.iter().map(|c| c.turns).sum();
+        let ordered: u64 = costs.iter().map(|c| c.events).sum();
+        let events_per_turn = ordered as f64 / turns.max(1) as f64;
         println!(
-            "{:<44} {:>9.1} {:>11} {:>8.2} s {:>8.2} s {:>6.2}x {:>10.2} s {:>8.2} s {:>6.2}x {:>6.0} MiB {:>6.0} MiB {:>6.2}x",
+            "{:<44} {:>9.1} {:>11} {:>8.2} s {:>8.2} s {:>6.2}x {:>10.2} s {:>8.2} s {:>6.2}x {:>6.0} MiB {:>6.0} MiB {:>6.2}x {:>11.2}",
             file.file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
             size as f64 / 1e6,
@@ -695,12 +713,13 @@ fn bench_scaling(
             theirs.fastest_cpu.as_secs_f64() / ours.fastest_cpu.as_secs_f64().max(1e-9),
             mib(&ours),
             mib(&theirs),
-            ours.peak_rss as f64 / theirs.peak_rss.max(1) as f64
+            ours.peak_rss as f64 / theirs.peak_rss.max(1) as f64,
+            events_per_turn
         );
-        rows.push((size, ours, theirs));
+        rows.push((size, ours, theirs, costs));
     }
-    let (base_size, base_ours, base_theirs) = &rows[0];
-    for (file, (size, ours, theirs)) in files.iter().zip(&rows).skip(1) {
+    let (base_size, base_ours, base_theirs, _) = &rows[0];
+    for (file, (size, ours, theirs, _)) in files.iter().zip(&rows).skip(1) {
         let scale = *size as f64 / *base_size as f64;
         let growth = |m: &bench::Measurement, base: &bench::Measurement| {
             m.cpu.as_secs_f64() / base.cpu.as_secs_f64().max(1e-9) / scale
@@ -718,6 +737,86 @@ fn bench_scaling(
             ours.peak_rss as f64 / base_ours.peak_rss.max(1) as f64,
             theirs.peak_rss as f64 / base_theirs.peak_rss.max(1) as f64
         );
+    }
+    let sized: Vec<(u64, &[bench::GenerationCost])> =
+        rows.iter().map(|r| (r.0, &r.3[..])).collect();
+    match bench::fit_size_growth(&sized) {
+        Some(fit) => {
+            let doublings = (rows.iter().map(|r| r.0).max().unwrap_or(1) as f64
+                / (*base_size).max(1) as f64)
+                .log2();
+            let growth = fit.drift_ns * doublings / fit.mean_ns.max(1e-9);
+            println!(
+                "at equal interleaving (every generation of every file, in process, fastest of {runs}: {:.2} ns per event + {:.2} ns per change of thread {:+.3} ns per event per doubling of the file): the largest file costs {:+.1}% per event against the first, time grows {}",
+                fit.per_event_ns,
+                fit.per_turn_ns,
+                fit.drift_ns,
+                100.0 * growth,
+                if growth.abs() <= 0.1 {
+                    "linearly (within 10%)"
+                } else {
+                    "not linearly (more than 10% off)"
+                }
+            );
+        }
+        None => {
+            println!("at equal interleaving: the files do not tell size and interleaving apart")
+        }
+    }
+    Ok(())
+}
+
+/// `bench FILE --per-generation`: our parse+order timed generation by generation.
+fn bench_per_generation(file: &Path, profile: &str, runs: usize) -> Result<(), Failure> {
+    use trace_harness::bench;
+    let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
+    let costs = bench::per_generation(file, profile, runs).map_err(Failure::Rejected)?;
+    println!(
+        "{}: parse+order per generation, profile {profile}, fastest of {} runs (in process, wall time of the reader's calls)",
+        file.display(),
+        runs.max(1)
+    );
+    println!(
+        "{:>5} {:>11} {:>10} {:>9} {:>12}",
+        "gen", "events", "time", "ns/event", "events/turn"
+    );
+    for (k, c) in costs.iter().enumerate() {
+        println!(
+            "{:>5} {:>11} {:>7.2} ms {:>9.2} {:>12.2}",
+            k + 1,
+            c.events,
+            c.time.as_secs_f64() * 1e3,
+            c.ns_per_event(),
+            c.events_per_turn()
+        );
+    }
+    let events: u64 = costs.iter().map(|c| c.events).sum();
+    let turns: u64 = costs.iter().map(|c| c.turns).sum();
+    let time: std::time::Duration = costs.iter().map(|c| c.time).sum();
+    println!(
+        "all: {} generations, {events} events, {:.2} ms, {:.2} ns/event, {:.2} events/turn",
+        costs.len(),
+        time.as_secs_f64() * 1e3,
+        time.as_nanos() as f64 / events.max(1) as f64,
+        events as f64 / turns.max(1) as f64
+    );
+    match bench::fit_generation_costs(&costs) {
+        Some(fit) => println!(
+            "fit: {:.2} ns per event + {:.2} ns per change of thread; from the first generation to the last, {:+.2} ns per event ({:+.1}% of the mean {:.2} ns): time grows with the trace {}",
+            fit.per_event_ns,
+            fit.per_turn_ns,
+            fit.drift_ns,
+            100.0 * fit.drift_ns / fit.mean_ns.max(1e-9),
+            fit.mean_ns,
+            if (fit.drift_ns / fit.mean_ns.max(1e-9)).abs() <= 0.1 {
+                "linearly (within 10%)"
+            } else {
+                "not linearly (more than 10% drift)"
+            }
+        ),
+        None => println!(
+            "fit: not enough generations, or too alike in how their threads interleave, to fit"
+        ),
     }
     Ok(())
 }

@@ -65,7 +65,8 @@ enum Command {
         #[arg(long, default_value = "go")]
         format: String,
     },
-    /// Throughput and peak memory of `dump` beside Go's `-d=parsed` on the same file.
+    /// Throughput and peak memory of our parse+order and `dump` beside Go's parser and
+    /// `-d=parsed`, on the same file in one run.
     Bench {
         /// A binary trace.
         file: PathBuf,

@@ -1470,7 +1470,7 @@ mod tests {
         table.add_extra_string(b"x");
         let mut out = Vec::new();
         for _ in 0..20_000 {
-            let small = |v: u64| if v % 3 == 0 { v } else { v % 6 };
+            let small = |v: u64| if v.is_multiple_of(3) { v } else { v % 6 };
             let args: Vec<u64> = (0..MAX_ARGS).map(|_| small(next())).collect();
             let with_table = next() % 4 != 0;
             let ty = (next() % 256) as u8;

@@ -236,7 +236,7 @@ pub fn real_traces(corpus: &Path) -> std::io::Result<Vec<CaseSpec>> {
         return Ok(cases);
     }
     for path in files_under(&root)? {
-        if !path.extension().is_some_and(|x| x == "trace") {
+        if path.extension().is_none_or(|x| x != "trace") {
             continue;
         }
         let rel = path.strip_prefix(&root).unwrap_or(&path);
@@ -263,7 +263,7 @@ pub fn golden_cases(goroot: &Path, release: Toolchain) -> (Vec<CaseSpec>, Vec<St
         return (cases, problems);
     };
     for path in files {
-        if !path.extension().is_some_and(|x| x == "test") {
+        if path.extension().is_none_or(|x| x != "test") {
             continue;
         }
         let file = path

@@ -771,6 +771,9 @@ fn bench_scaling(
 fn bench_per_generation(file: &Path, profile: &str, runs: usize) -> Result<(), Failure> {
     use trace_harness::bench;
     let profile = parse_profile(Some(profile))?.unwrap_or(Toolchain::Go1_27);
+    // A file that cannot be read is the caller's error (exit 2), not a rejected trace.
+    std::fs::File::open(file)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?;
     let costs = bench::per_generation(file, profile, runs).map_err(Failure::Rejected)?;
     println!(
         "{}: parse+order per generation, profile {profile}, fastest of {} runs (in process, wall time of the reader's calls)",

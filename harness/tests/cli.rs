@@ -252,4 +252,47 @@ fn bench_scale_with_reports_rows_and_growth() {
             && stdout.contains("by the fastest runs"),
         "{stdout}"
     );
+    // One size twice: nothing tells size from interleaving.
+    assert!(
+        stdout.contains("at equal interleaving: the files do not tell size and interleaving apart"),
+        "{stdout}"
+    );
+}
+
+/// `bench FILE --per-generation`: a row per generation whose events add up to the summary
+/// line's, then the fit line; a missing file is a usage error.
+#[test]
+fn bench_per_generation_reports_every_generation() {
+    let trace = common::corpus()
+        .into_iter()
+        .filter(|t| t.toolchain == trace_harness::Toolchain::Go1_27)
+        .max_by_key(|t| t.bytes.len())
+        .unwrap();
+    let out = run(&[
+        "bench".as_ref(),
+        "--as".as_ref(),
+        "go1.27".as_ref(),
+        "--runs".as_ref(),
+        "2".as_ref(),
+        "--per-generation".as_ref(),
+        trace.path.as_os_str(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let rows: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|f| f.len() == 6 && f[0].parse::<u64>().is_ok())
+        .collect();
+    assert!(!rows.is_empty(), "{stdout}");
+    let events: u64 = rows.iter().map(|f| f[1].parse::<u64>().unwrap()).sum();
+    let summary = format!("all: {} generations, {events} events,", rows.len());
+    assert!(stdout.contains(&summary), "{summary} in {stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("fit: ")), "{stdout}");
+    let missing = run(&[
+        "bench".as_ref(),
+        "--per-generation".as_ref(),
+        "no-such.trace".as_ref(),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
 }

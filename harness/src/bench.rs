@@ -194,6 +194,15 @@ pub struct GenerationCost {
 }
 
 impl GenerationCost {
+    /// The generations taken together: their events, turns and times summed.
+    pub fn total(costs: &[GenerationCost]) -> GenerationCost {
+        GenerationCost {
+            events: costs.iter().map(|c| c.events).sum(),
+            turns: costs.iter().map(|c| c.turns).sum(),
+            time: costs.iter().map(|c| c.time).sum(),
+        }
+    }
+
     /// Events per thread turn (0 for a generation without events).
     pub fn events_per_turn(&self) -> f64 {
         self.events as f64 / self.turns.max(1) as f64
@@ -293,7 +302,8 @@ pub struct CostFit {
 /// Least-squares fit of each generation's nanoseconds per event against its turns per
 /// event and its place in the trace (0 for the first generation, 1 for the last), every
 /// generation weighed by its events. `None` for fewer than four generations or a fit the
-/// data do not determine (every generation interleaved alike, say).
+/// data do not determine (every generation interleaved alike, say, or nearly so: a
+/// negative cost per event or per change of thread).
 pub fn fit_generation_costs(costs: &[GenerationCost]) -> Option<CostFit> {
     let used: Vec<&GenerationCost> = costs.iter().filter(|c| c.events > 0).collect();
     if used.len() < 4 {
@@ -342,6 +352,12 @@ fn fit_three<'a>(points: impl Iterator<Item = (&'a GenerationCost, f64)>) -> Opt
         weighted_y += w * y;
     }
     let [a, b, c] = solve3(normal)?;
+    // A negative cost per event or per change of thread means the generations vary too
+    // little in how they interleave for the fit to tell the two apart (a few alike
+    // generations of a small trace): report nothing rather than a meaningless split.
+    if a <= 0.0 || b < 0.0 {
+        return None;
+    }
     Some(CostFit {
         per_event_ns: a,
         per_turn_ns: b,
@@ -529,6 +545,11 @@ mod tests {
             .map(|k| make(k, 4.0, |per_turn, _| 11.0 + 26.0 * per_turn))
             .collect();
         assert_eq!(fit_generation_costs(&alike), None);
+        // Data whose best fit has changes of thread making events cheaper.
+        let inverted: Vec<_> = (0..10)
+            .map(|k| make(k, lens[k], |per_turn, _| 30.0 - 26.0 * per_turn))
+            .collect();
+        assert_eq!(fit_generation_costs(&inverted), None);
         assert_eq!(fit_generation_costs(&costs[..3]), None);
         // Three files of 1, 4 and 16 units, the larger ones 0.5 ns per event dearer per
         // doubling: the size term finds it; files of one size cannot show it.

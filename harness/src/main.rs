@@ -697,9 +697,7 @@ fn bench_scaling(
         // `--per-generation`): in-process passes time each generation and count the
         // orderer's changes of thread.
         let costs = bench::per_generation(file, profile, runs).map_err(Failure::Rejected)?;
-        let turns: u64 = costs.iter().map(|c| c.turns).sum();
-        let ordered: u64 = costs.iter().map(|c| c.events).sum();
-        let events_per_turn = ordered as f64 / turns.max(1) as f64;
+        let events_per_turn = bench::GenerationCost::total(&costs).events_per_turn();
         println!(
             "{:<44} {:>9.1} {:>11} {:>8.2} s {:>8.2} s {:>6.2}x {:>10.2} s {:>8.2} s {:>6.2}x {:>6.0} MiB {:>6.0} MiB {:>6.2}x {:>11.2}",
             file.file_name()
@@ -794,15 +792,14 @@ fn bench_per_generation(file: &Path, profile: &str, runs: usize) -> Result<(), F
             c.events_per_turn()
         );
     }
-    let events: u64 = costs.iter().map(|c| c.events).sum();
-    let turns: u64 = costs.iter().map(|c| c.turns).sum();
-    let time: std::time::Duration = costs.iter().map(|c| c.time).sum();
+    let all = bench::GenerationCost::total(&costs);
     println!(
-        "all: {} generations, {events} events, {:.2} ms, {:.2} ns/event, {:.2} events/turn",
+        "all: {} generations, {} events, {:.2} ms, {:.2} ns/event, {:.2} events/turn",
         costs.len(),
-        time.as_secs_f64() * 1e3,
-        time.as_nanos() as f64 / events.max(1) as f64,
-        events as f64 / turns.max(1) as f64
+        all.events,
+        all.time.as_secs_f64() * 1e3,
+        all.ns_per_event(),
+        all.events_per_turn()
     );
     match bench::fit_generation_costs(&costs) {
         Some(fit) => println!(

@@ -2,29 +2,14 @@
 //! in the same run. The trace is `$TRACE_HARNESS_BENCH_FILE`, or the largest committed
 //! trace; Go's side runs when the cached toolchain of the profile is installed.
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use trace_harness::order::EventReader;
 use trace_harness::{toolchains, Toolchain};
 
-fn bench_file() -> PathBuf {
-    if let Some(path) = std::env::var_os("TRACE_HARNESS_BENCH_FILE") {
-        return PathBuf::from(path);
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus/traces/go1.27");
-    let mut traces: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("corpus folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "trace"))
-        .collect();
-    traces.sort_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0));
-    traces.pop().expect("a committed trace")
-}
-
 fn ordering(c: &mut Criterion) {
-    let path = bench_file();
+    let path = trace_harness::bench::criterion_trace();
     let bytes = std::fs::read(&path).expect("read trace");
     let profile = Toolchain::Go1_27;
     let mut group = c.benchmark_group(format!("{}", path.file_name().unwrap().to_string_lossy()));

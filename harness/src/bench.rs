@@ -14,6 +14,23 @@ use crate::order::EventReader;
 use crate::toolchains;
 use crate::version::Toolchain;
 
+/// The trace the criterion benches read: `$TRACE_HARNESS_BENCH_FILE`, or else the largest
+/// committed Go 1.27 trace.
+pub fn criterion_trace() -> PathBuf {
+    if let Some(path) = std::env::var_os("TRACE_HARNESS_BENCH_FILE") {
+        return PathBuf::from(path);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/traces/go1.27");
+    let mut traces: Vec<PathBuf> = std::fs::read_dir(&root)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "trace"))
+        .collect();
+    traces.sort_by_key(|p| std::fs::metadata(p).map_or(0, |m| m.len()));
+    traces.pop().unwrap_or(root)
+}
+
 /// What running one command repeatedly measured.
 #[derive(Clone, Debug)]
 pub struct Measurement {

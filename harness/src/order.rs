@@ -1684,7 +1684,7 @@ impl Cursor {
     fn next_switch_in_window(&mut self, scale: TickScale, arena: &[u8]) -> bool {
         let Some(window) = arena
             .get(self.pos..self.end)
-            .and_then(|data| data.first_chunk::<EVENT_WINDOW>())
+            .and_then(|data| data.first_chunk::<{ varint::WINDOW }>())
         else {
             return false;
         };
@@ -1692,13 +1692,13 @@ impl Cursor {
             return false;
         }
         let mut n = 1;
-        let Some(dt) = window_uvarint(window, &mut n) else {
+        let Some(dt) = varint::read_in_window(window, &mut n) else {
             return false;
         };
-        let Some(g) = window_uvarint(window, &mut n) else {
+        let Some(g) = varint::read_in_window(window, &mut n) else {
             return false;
         };
-        let Some(seq) = window_uvarint(window, &mut n) else {
+        let Some(seq) = varint::read_in_window(window, &mut n) else {
             return false;
         };
         self.ev.ty = ev::GO_SWITCH;
@@ -1733,10 +1733,6 @@ fn located(mut e: Error, c: &Cursor, gen: u64) -> Error {
     e
 }
 
-/// Bytes an event can take at most, rounded up: the type byte and six uvarints (`dt` and
-/// five arguments) of up to 10 bytes each.
-const EVENT_WINDOW: usize = 64;
-
 /// Go's `readTimedBaseEvent`: type byte, `dt`, then the arguments. `data` is not empty.
 /// Arguments past the type's count keep the values of the thread's earlier events, as in
 /// Go, whose cursor reuses one event too.
@@ -1748,7 +1744,7 @@ fn read_timed_event(
 ) -> std::result::Result<(usize, u64), ErrorKind> {
     // Away from a batch's end the whole event lies in a fixed window, read without
     // bounds checks per byte.
-    if let Some(window) = data.first_chunk::<EVENT_WINDOW>() {
+    if let Some(window) = data.first_chunk::<{ varint::WINDOW }>() {
         if let Some(read) = read_event_in_window(window, ev, counts) {
             return Ok(read);
         }
@@ -1761,7 +1757,7 @@ fn read_timed_event(
 /// read again by the checked reader, which gives the error. Leaves `ev` untouched then.
 #[inline(always)]
 fn read_event_in_window(
-    window: &[u8; EVENT_WINDOW],
+    window: &[u8; varint::WINDOW],
     ev: &mut BaseEvent,
     counts: &ArgCounts,
 ) -> Option<(usize, u64)> {
@@ -1771,38 +1767,14 @@ fn read_event_in_window(
         return None;
     }
     let mut n = 1;
-    let dt = window_uvarint(window, &mut n)?;
+    let dt = varint::read_in_window(window, &mut n)?;
     let mut args = ev.args;
     for arg in args.iter_mut().take(count as usize) {
-        *arg = window_uvarint(window, &mut n)?;
+        *arg = varint::read_in_window(window, &mut n)?;
     }
     ev.ty = ty;
     ev.args = args;
     Some((n, dt))
-}
-
-/// The uvarint at `window[*n..]` if it takes at most 9 bytes; moves `n` past it. At most
-/// six such numbers follow the type byte, so `n` stays below 55 and masking it to the
-/// window changes nothing but lets the compiler drop the bounds checks.
-#[inline(always)]
-fn window_uvarint(window: &[u8; EVENT_WINDOW], n: &mut usize) -> Option<u64> {
-    let first = window[*n % EVENT_WINDOW];
-    *n += 1;
-    if first < 0x80 {
-        return Some(u64::from(first));
-    }
-    let mut value = u64::from(first & 0x7f);
-    let mut shift = 7;
-    while shift < 63 {
-        let b = window[*n % EVENT_WINDOW];
-        *n += 1;
-        value |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            return Some(value);
-        }
-        shift += 7;
-    }
-    None
 }
 
 /// [`read_timed_event`] near a batch's end or for an event the window reader declines.
@@ -2998,7 +2970,7 @@ mod tests {
                     "{data:?}"
                 );
                 let mut probe = before;
-                if let Some(window) = data.first_chunk::<EVENT_WINDOW>() {
+                if let Some(window) = data.first_chunk::<{ varint::WINDOW }>() {
                     in_window +=
                         usize::from(read_event_in_window(window, &mut probe, counts).is_some());
                 }

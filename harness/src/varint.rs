@@ -41,6 +41,38 @@ pub fn read(input: &[u8]) -> Result<(u64, usize), VarintError> {
     }
 }
 
+/// Bytes of the fixed window [`read_in_window`] reads from: an event's type byte and six
+/// uvarints of up to 10 bytes each fit in it.
+pub const WINDOW: usize = 64;
+
+/// The uvarint at `window[*n..]` if it takes at most 9 bytes; moves `n` past it. `None`
+/// for a longer number, which the caller reads again with [`read`] for the exact error.
+///
+/// The orderer's decoder for events away from a batch's end, where a whole event lies in
+/// the window: no bounds check per byte. The caller keeps `*n + 9 <= WINDOW` (an event's
+/// numbers end by byte 55); past that the reads wrap around the window, never out of it,
+/// which is what lets the compiler drop the checks.
+#[inline(always)]
+pub fn read_in_window(window: &[u8; WINDOW], n: &mut usize) -> Option<u64> {
+    let first = window[*n % WINDOW];
+    *n += 1;
+    if first < 0x80 {
+        return Some(u64::from(first));
+    }
+    let mut value = u64::from(first & 0x7f);
+    let mut shift = 7;
+    while shift < 63 {
+        let b = window[*n % WINDOW];
+        *n += 1;
+        value |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(value);
+        }
+        shift += 7;
+    }
+    None
+}
+
 /// Bytes the canonical (shortest) encoding of `value` takes.
 #[inline]
 pub fn canonical_len(value: u64) -> usize {
@@ -91,6 +123,41 @@ mod tests {
                 assert_eq!(read(&padded), Ok((v, width)), "value {v} width {width}");
             }
         }
+    }
+
+    /// The window reader agrees with [`read`] on every number of up to 9 bytes, canonical
+    /// or padded, and declines longer ones.
+    #[test]
+    fn window_reader_agrees_with_read() {
+        let mut checked = 0;
+        for &v in &[
+            0,
+            1,
+            127,
+            128,
+            300,
+            1 << 35,
+            (1 << 63) - 1,
+            1 << 63,
+            u64::MAX,
+        ] {
+            for width in canonical_len(v)..=MAX_LEN {
+                let mut window = [0xffu8; WINDOW];
+                let mut padded = vec![0x05];
+                write_padded(&mut padded, v, width);
+                window[..padded.len()].copy_from_slice(&padded);
+                let mut n = 1;
+                let got = read_in_window(&window, &mut n);
+                if width <= 9 {
+                    assert_eq!(got, Some(v), "value {v} width {width}");
+                    assert_eq!(n, 1 + width, "value {v} width {width}");
+                    checked += 1;
+                } else {
+                    assert_eq!(got, None, "value {v} width {width}");
+                }
+            }
+        }
+        assert!(checked > 40, "only {checked} numbers read");
     }
 
     #[test]

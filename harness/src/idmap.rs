@@ -89,17 +89,35 @@ impl<V> IdMap<V> {
         }
     }
 
+    /// The index in `values` where `id`'s entry would be: its dense slot, or its slab
+    /// slot if it has one.
+    #[inline(always)]
+    fn slot(&self, id: i64) -> Option<usize> {
+        match self.dense_slot(id) {
+            Some(i) => Some(i),
+            None => self.sparse_slot(id).map(|k| self.dense_len + k),
+        }
+    }
+
+    /// Where `id`'s entry is and the entry, found with one look at the slot.
+    #[inline(always)]
+    pub(crate) fn find(&self, id: i64) -> Option<(Place, &V)> {
+        let slot = self.slot(id)?;
+        Some((Place(slot), self.values.get(slot)?.as_ref()?))
+    }
+
     /// The entry of `id`.
     #[inline(always)]
     pub(crate) fn get(&self, id: &i64) -> Option<&V> {
-        self.values.get(self.place(*id)?.0)?.as_ref()
+        // One look at the slot, where going through `place` would look twice.
+        self.values.get(self.slot(*id)?)?.as_ref()
     }
 
     /// The entry of `id`, mutably.
     #[inline(always)]
     pub(crate) fn get_mut(&mut self, id: &i64) -> Option<&mut V> {
-        let place = self.place(*id)?;
-        self.at_place_mut(place)
+        let slot = self.slot(*id)?;
+        self.values.get_mut(slot)?.as_mut()
     }
 
     /// The entries of two different ids at once, mutably (for `a == b`: `a`'s, and `None`).
@@ -133,12 +151,6 @@ impl<V> IdMap<V> {
     #[inline(always)]
     pub(crate) fn at_place_mut(&mut self, p: Place) -> Option<&mut V> {
         self.values.get_mut(p.0)?.as_mut()
-    }
-
-    /// The entry at `p`.
-    #[inline(always)]
-    pub(crate) fn at_place(&self, p: Place) -> Option<&V> {
-        self.values.get(p.0)?.as_ref()
     }
 
     /// Whether `id` has an entry.
@@ -334,7 +346,16 @@ mod tests {
                     *map.get_or_insert(id, step) += 1;
                     *model.entry(id).or_insert(step) += 1;
                 }
-                _ => assert_eq!(map.get(&id), model.get(&id)),
+                _ => {
+                    assert_eq!(map.get(&id), model.get(&id));
+                    assert_eq!(map.get_mut(&id).copied(), model.get(&id).copied());
+                    let found = map.find(id).map(|(place, &v)| (place, v));
+                    assert_eq!(found.map(|(_, v)| v), model.get(&id).copied());
+                    if let Some((place, v)) = found {
+                        assert_eq!(map.place(id), Some(place));
+                        assert_eq!(map.at_place_mut(place).copied(), Some(v));
+                    }
+                }
             }
             assert_eq!(map.len, model.len());
         }

@@ -422,8 +422,7 @@ impl Ordering {
     /// the state every shortcut starts from.
     #[inline(always)]
     fn thread_with_proc(&self, m: i64) -> Option<(Place, MState)> {
-        let place = self.m_states.place(m)?;
-        let &state = self.m_states.at_place(place)?;
+        let (place, &state) = self.m_states.find(m)?;
         (state.p != NONE).then_some((place, state))
     }
 
@@ -1769,8 +1768,19 @@ fn read_event_in_window(
     let mut n = 1;
     let dt = varint::read_in_window(window, &mut n)?;
     let mut args = ev.args;
-    for arg in args.iter_mut().take(count as usize) {
-        *arg = varint::read_in_window(window, &mut n)?;
+    // One arm per count rather than a loop: the count is known once the type is, and
+    // each arm reads its numbers straight through.
+    let mut next = || varint::read_in_window(window, &mut n);
+    match count {
+        0 => {}
+        1 => args[0] = next()?,
+        2 => (args[0], args[1]) = (next()?, next()?),
+        3 => (args[0], args[1], args[2]) = (next()?, next()?, next()?),
+        4 => (args[0], args[1], args[2], args[3]) = (next()?, next()?, next()?, next()?),
+        _ => {
+            (args[0], args[1], args[2], args[3], args[4]) =
+                (next()?, next()?, next()?, next()?, next()?)
+        }
     }
     ev.ty = ty;
     ev.args = args;

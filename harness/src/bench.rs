@@ -49,12 +49,21 @@ pub struct Measurement {
     pub peak_rss: u64,
     /// How many runs.
     pub runs: usize,
+    /// This process's own peak RSS when the children were spawned, in bytes. Linux counts
+    /// it in a spawned child's peak (the child starts out sharing this process's memory),
+    /// so a `peak_rss` at or below it may not be the child's own.
+    pub rss_floor: u64,
 }
 
 impl Measurement {
     /// Megabytes of trace per second at the median time.
     pub fn mb_per_s(&self, bytes: u64) -> f64 {
         bytes as f64 / 1e6 / self.median.as_secs_f64().max(1e-9)
+    }
+
+    /// Whether `peak_rss` is the child's own, not this process's peak showing through.
+    pub fn peak_rss_is_own(&self) -> bool {
+        self.peak_rss > self.rss_floor
     }
 
     /// Megabytes of trace per CPU second (0 where the CPU time is unknown).
@@ -75,7 +84,9 @@ pub fn measure_command(
     let mut times = Vec::with_capacity(runs);
     let mut cpus = Vec::with_capacity(runs);
     let mut peak_rss = 0;
+    let mut rss_floor = 0;
     for _ in 0..runs.max(1) {
+        rss_floor = rss_floor.max(own_peak_rss());
         let mut cmd = make();
         cmd.stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -90,7 +101,7 @@ pub fn measure_command(
             return Err(std::io::Error::other(format!("{label} failed")));
         }
     }
-    Ok(summarize(label, times, cpus, peak_rss))
+    Ok(summarize(label, times, cpus, peak_rss, rss_floor))
 }
 
 /// The middle value; for an even count the mean of the two middle ones (with two runs,
@@ -110,6 +121,7 @@ fn summarize(
     mut times: Vec<Duration>,
     mut cpus: Vec<Duration>,
     peak_rss: u64,
+    rss_floor: u64,
 ) -> Measurement {
     Measurement {
         label: label.to_string(),
@@ -119,6 +131,7 @@ fn summarize(
         cpu: median(&mut cpus),
         peak_rss,
         runs: times.len(),
+        rss_floor,
     }
 }
 
@@ -133,14 +146,24 @@ fn timeval(tv: libc::timeval) -> Duration {
     Duration::from_secs(tv.tv_sec.max(0) as u64) + Duration::from_micros(tv.tv_usec.max(0) as u64)
 }
 
-/// CPU time (user + system) this process has used so far.
-fn own_cpu_time() -> Duration {
+/// This process's resource usage so far (`None` where getrusage fails).
+fn own_usage() -> Option<libc::rusage> {
     // SAFETY: `rusage` is plain data that getrusage fills in.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-        return Duration::ZERO;
-    }
-    timeval(usage.ru_utime) + timeval(usage.ru_stime)
+    (unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0).then_some(usage)
+}
+
+/// CPU time (user + system) this process has used so far.
+fn own_cpu_time() -> Duration {
+    own_usage().map_or(Duration::ZERO, |u| {
+        timeval(u.ru_utime) + timeval(u.ru_stime)
+    })
+}
+
+/// This process's peak resident set size so far, in bytes (0 where unknown).
+pub fn own_peak_rss() -> u64 {
+    // Linux reports ru_maxrss in kilobytes.
+    own_usage().map_or(0, |u| u.ru_maxrss.max(0) as u64 * 1024)
 }
 
 /// Waits for `child`; returns whether it succeeded, its maximum RSS in bytes and its CPU
@@ -182,7 +205,7 @@ pub fn measure_ordering(
     }
     Ok((
         events,
-        summarize("trace-harness parse+order (in process)", times, cpus, 0),
+        summarize("trace-harness parse+order (in process)", times, cpus, 0, 0),
     ))
 }
 
@@ -424,6 +447,7 @@ pub fn measure_go_parse(
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::null())
         .stdin(Stdio::null());
+    let rss_floor = own_peak_rss();
     let mut child = cmd.spawn()?;
     let mut text = String::new();
     if let Some(mut out) = child.stdout.take() {
@@ -457,7 +481,10 @@ pub fn measure_go_parse(
     if cpus.len() != times.len() {
         cpus = vec![usage.cpu / times.len() as u32];
     }
-    Ok((events, summarize(label, times, cpus, usage.peak_rss)))
+    Ok((
+        events,
+        summarize(label, times, cpus, usage.peak_rss, rss_floor),
+    ))
 }
 
 /// The path of Go's `trace` tool binary for `go`, building it into Go's cache if needed.
@@ -588,6 +615,21 @@ mod tests {
         assert!((fit.drift_ns - 0.5).abs() < 0.01, "{fit:?}");
         let same = [(100, &small[..]), (100, &mid[..])];
         assert_eq!(fit_size_growth(&same), None);
+    }
+
+    #[test]
+    fn a_small_child_of_a_large_process_is_not_taken_for_its_own_peak() {
+        // Held, and touched, while the child is spawned.
+        let held = vec![1u8; 64 << 20];
+        let m = measure_command("true", || Command::new("true"), 1).expect("true runs");
+        assert!(m.rss_floor >= 64 << 20, "floor {}", m.rss_floor);
+        assert!(
+            !m.peak_rss_is_own(),
+            "peak {} floor {}",
+            m.peak_rss,
+            m.rss_floor
+        );
+        assert_eq!(held.iter().map(|&b| b as usize).sum::<usize>(), 64 << 20);
     }
 
     #[test]

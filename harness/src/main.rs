@@ -584,6 +584,7 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
             events as f64 / 1e6 / m.median.as_secs_f64().max(1e-9)
         );
     }
+    note_borrowed_rss(&[&parse_child, &go_parse, &ours, &theirs]);
     let ratio = |go: &bench::Measurement, us: &bench::Measurement| {
         go.median.as_secs_f64() / us.median.as_secs_f64().max(1e-9)
     };
@@ -614,6 +615,21 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
         mem(&ours, &theirs)
     );
     Ok(())
+}
+
+/// Says so for each child whose peak RSS may be this process's own peak showing through
+/// (see [`trace_harness::bench::Measurement::rss_floor`]) rather than the child's.
+fn note_borrowed_rss(children: &[&trace_harness::bench::Measurement]) {
+    for m in children {
+        if m.peak_rss > 0 && !m.peak_rss_is_own() {
+            println!(
+                "note: {}: its peak RSS ({:.1} MiB) is no more than this process's own peak when it was spawned ({:.1} MiB), which Linux counts in a child's: the child's own is at most that",
+                m.label,
+                m.peak_rss as f64 / 1048576.0,
+                m.rss_floor as f64 / 1048576.0
+            );
+        }
+    }
 }
 
 /// The profile `bench` reproduces and the `go` command it compares with.
@@ -685,17 +701,25 @@ fn bench_scaling(
         "ratio",
         "events/turn"
     );
-    let mut rows = Vec::new();
+    // Every child first: a child's peak RSS as Linux reports it includes this process's
+    // peak when it was spawned, which the in-process passes below would raise.
+    let mut measured = Vec::new();
     for file in &files {
         let size = std::fs::metadata(file)
             .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?
             .len();
+        eprintln!("measuring {} as children", file.display());
         let ours = measure_parse_child(&me, profile, file, runs)?;
         let (events, theirs) = bench::measure_go_parse(&go, file, runs).map_err(env_failure)?;
+        measured.push((size, events, ours, theirs));
+    }
+    let mut rows = Vec::new();
+    for (file, (size, events, ours, theirs)) in files.iter().zip(measured) {
         let mib = |m: &bench::Measurement| m.peak_rss as f64 / 1048576.0;
         // How the program's threads interleaved moves our cost per event (see
         // `--per-generation`): in-process passes time each generation and count the
         // orderer's changes of thread.
+        eprintln!("timing {} generation by generation", file.display());
         let costs = bench::per_generation(file, profile, runs).map_err(Failure::Rejected)?;
         let events_per_turn = bench::GenerationCost::total(&costs).events_per_turn();
         println!(
@@ -715,6 +739,7 @@ fn bench_scaling(
             ours.peak_rss as f64 / theirs.peak_rss.max(1) as f64,
             events_per_turn
         );
+        note_borrowed_rss(&[&ours, &theirs]);
         rows.push((size, ours, theirs, costs));
     }
     let (base_size, base_ours, base_theirs, _) = &rows[0];

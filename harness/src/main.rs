@@ -522,12 +522,15 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
     let size = std::fs::metadata(file)
         .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?
         .len();
+    // Runs of five measurements: four children and the in-process one.
+    let bar = progress_bar(5 * runs.max(1) as u64);
     // Children first: a child's peak RSS as Linux reports it includes this process's at
     // the time it was spawned, so the file is read in only afterwards.
-    let parse_child = measure_parse_child(&me, profile, file, runs)?;
+    let parse_child = measure_parse_child(&me, profile, file, runs, &bar)?;
     let ours = bench::measure_command(
         "trace-harness dump > /dev/null",
         || {
+            started(&bar, "our dump");
             let mut c = std::process::Command::new(&me);
             c.args(["dump", "--as", profile.name()]).arg(file);
             c
@@ -535,10 +538,11 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
         runs,
     )
     .map_err(env_failure)?;
-    let (go_events, go_parse) = bench::measure_go_parse(&go, file, runs).map_err(env_failure)?;
+    let (go_events, go_parse) = measure_go_parse(&go, file, runs, &bar)?;
     let theirs = bench::measure_command(
         &format!("go tool trace {} > /dev/null", bench::parsed_flag(profile)),
         || {
+            started(&bar, "Go's trace tool");
             let mut c = std::process::Command::new(&tool);
             c.arg(bench::parsed_flag(profile))
                 .arg(file)
@@ -549,8 +553,10 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
     )
     .map_err(env_failure)?;
     let input = read_input(file)?;
+    bar.set_message("our parse+order in process");
     let (events, ordering) =
         bench::measure_ordering(&input, profile, runs).map_err(Failure::Rejected)?;
+    bar.finish_and_clear();
     println!(
         "trace: {} ({size} bytes, {events} events), profile {profile}, {runs} runs each",
         file.display()
@@ -654,10 +660,12 @@ fn measure_parse_child(
     profile: Toolchain,
     file: &Path,
     runs: usize,
+    bar: &indicatif::ProgressBar,
 ) -> Result<trace_harness::bench::Measurement, Failure> {
     trace_harness::bench::measure_command(
         "trace-harness parse+order (streamed, child)",
         || {
+            started(bar, "our parse+order");
             let mut c = std::process::Command::new(me);
             c.args(["bench", "--parse-only", "--as", profile.name()])
                 .arg(file);
@@ -666,6 +674,27 @@ fn measure_parse_child(
         runs,
     )
     .map_err(|e| Failure::Usage(e.to_string()))
+}
+
+/// Go's parse of `file` (see [`trace_harness::bench::measure_go_parse`]), its runs counted
+/// on `bar` once they are done.
+fn measure_go_parse(
+    go: &Path,
+    file: &Path,
+    runs: usize,
+    bar: &indicatif::ProgressBar,
+) -> Result<(u64, trace_harness::bench::Measurement), Failure> {
+    bar.set_message(format!("Go's parse of {}", file.display()));
+    let measured = trace_harness::bench::measure_go_parse(go, file, runs)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    bar.inc(runs.max(1) as u64);
+    Ok(measured)
+}
+
+/// Counts one run of `what` as started on `bar`.
+fn started(bar: &indicatif::ProgressBar, what: &str) {
+    bar.set_message(what.to_string());
+    bar.inc(1);
 }
 
 /// `bench FILE --scale-with BIGGER...`: our streamed parse+order and Go's parse on each
@@ -703,14 +732,15 @@ fn bench_scaling(
     );
     // Every child first: a child's peak RSS as Linux reports it includes this process's
     // peak when it was spawned, which the in-process passes below would raise.
+    // Per file: our child's runs, Go's, and the in-process ones.
+    let bar = progress_bar(3 * (runs.max(1) * files.len()) as u64);
     let mut measured = Vec::new();
     for file in &files {
         let size = std::fs::metadata(file)
             .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?
             .len();
-        eprintln!("measuring {} as children", file.display());
-        let ours = measure_parse_child(&me, profile, file, runs)?;
-        let (events, theirs) = bench::measure_go_parse(&go, file, runs).map_err(env_failure)?;
+        let ours = measure_parse_child(&me, profile, file, runs, &bar)?;
+        let (events, theirs) = measure_go_parse(&go, file, runs, &bar)?;
         measured.push((size, events, ours, theirs));
     }
     let mut rows = Vec::new();
@@ -719,10 +749,11 @@ fn bench_scaling(
         // How the program's threads interleaved moves our cost per event (see
         // `--per-generation`): in-process passes time each generation and count the
         // orderer's changes of thread.
-        eprintln!("timing {} generation by generation", file.display());
+        bar.set_message(format!("{} generation by generation", file.display()));
         let costs = bench::per_generation(file, profile, runs).map_err(Failure::Rejected)?;
+        bar.inc(runs.max(1) as u64);
         let events_per_turn = bench::GenerationCost::total(&costs).events_per_turn();
-        println!(
+        bar.suspend(|| println!(
             "{:<44} {:>9.1} {:>11} {:>8.2} s {:>8.2} s {:>6.2}x {:>10.2} s {:>8.2} s {:>6.2}x {:>6.0} MiB {:>6.0} MiB {:>6.2}x {:>11.2}",
             file.file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
@@ -738,10 +769,11 @@ fn bench_scaling(
             mib(&theirs),
             ours.peak_rss as f64 / theirs.peak_rss.max(1) as f64,
             events_per_turn
-        );
-        note_borrowed_rss(&[&ours, &theirs]);
+        ));
+        bar.suspend(|| note_borrowed_rss(&[&ours, &theirs]));
         rows.push((size, ours, theirs, costs));
     }
+    bar.finish_and_clear();
     let (base_size, base_ours, base_theirs, _) = &rows[0];
     for (file, (size, ours, theirs, _)) in files.iter().zip(&rows).skip(1) {
         let scale = *size as f64 / *base_size as f64;

@@ -157,7 +157,10 @@ pub struct ExperimentalBatch {
 pub struct Generation {
     /// The generation number.
     pub number: u64,
+    /// The event batches' bytes in `..arena_len`; what lies past it is scratch, kept
+    /// initialized so that the next batch (or generation) is read in without zeroing.
     arena: Vec<u8>,
+    arena_len: usize,
     /// Event batches per M, in the order each M's first batch appears (Go 1.25+'s cursor
     /// order; Go 1.22 and 1.23 use map order, which is random).
     pub batches: Vec<(u64, Vec<Batch>)>,
@@ -199,8 +202,10 @@ impl Batch {
 
 impl Generation {
     /// Moves the event batches' bytes out, so that whoever orders the events can free them
-    /// when done while the tables live on with the events that refer to them.
+    /// when done while the tables live on with the events that refer to them. Bytes past
+    /// the batches' payloads may follow (see [`GenerationReader::recycle_arena`]).
     pub fn take_arena(&mut self) -> Vec<u8> {
+        self.arena_len = 0;
         std::mem::take(&mut self.arena)
     }
 
@@ -351,10 +356,26 @@ impl<R: Read> Stream<R> {
         Ok(Err(ReadCause::Overflow))
     }
 
-    /// Appends up to `len` bytes to `out`; returns how many were there.
-    fn payload(&mut self, len: u64, out: &mut Vec<u8>) -> std::io::Result<u64> {
-        // Grows with the bytes actually read, never by the declared size alone.
-        let n = (&mut self.reader).take(len).read_to_end(out)? as u64;
+    /// Reads up to `len` bytes into `buf` from position `at` on; returns how many were
+    /// there. `buf` is only lengthened (zero-filled), never shortened: bytes it already
+    /// holds past `at` are overwritten in place, which spares zeroing them again.
+    fn payload_at(&mut self, len: u64, buf: &mut Vec<u8>, at: usize) -> std::io::Result<u64> {
+        let end = at.saturating_add(usize::try_from(len).unwrap_or(usize::MAX));
+        let mut filled = at;
+        while filled < end {
+            // Grows with the bytes actually read, never by the declared size alone.
+            let limit = end.min(buf.len().max(filled.saturating_add(READ_BUFFER)));
+            if buf.len() < limit {
+                buf.resize(limit, 0);
+            }
+            match self.reader.read(&mut buf[filled..limit]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let n = (filled - at) as u64;
         self.offset += n;
         Ok(n)
     }
@@ -364,8 +385,34 @@ impl<R: Read> Stream<R> {
 struct PendingBatch {
     generation: u64,
     batch: Batch,
-    payload: Vec<u8>,
+    payload: Payload,
     end_of_generation: bool,
+}
+
+/// Where a pending batch's payload is.
+enum Payload {
+    /// In the arena of the generation being read, past its event bytes.
+    InArena(std::ops::Range<usize>),
+    /// Held on its own: a batch of the next generation, or an end marker.
+    Owned(Vec<u8>),
+}
+
+impl Payload {
+    /// The payload's bytes, given the arena it may lie in.
+    fn bytes<'a>(&'a self, arena: &'a [u8]) -> &'a [u8] {
+        match self {
+            Payload::InArena(range) => arena.get(range.clone()).unwrap_or_default(),
+            Payload::Owned(bytes) => bytes,
+        }
+    }
+
+    /// The payload on its own, out of `arena`.
+    fn into_owned(self, arena: &[u8]) -> Vec<u8> {
+        match self {
+            Payload::InArena(_) => self.bytes(arena).to_vec(),
+            Payload::Owned(bytes) => bytes,
+        }
+    }
 }
 
 /// Reads generations one at a time, as the parser of Go release `profile` does.
@@ -394,11 +441,11 @@ const READ_BUFFER: usize = 8 << 10;
 
 impl<R: Read> GenerationReader<R> {
     /// Gives back a generation's arena (see [`Generation::take_arena`]) once its events are
-    /// out, for the next generation to fill.
-    pub fn recycle_arena(&mut self, mut arena: Vec<u8>) {
+    /// out, for the next generation to fill. Its bytes are kept as they are, to be
+    /// overwritten: the next generation is read into them without zeroing them first.
+    pub fn recycle_arena(&mut self, arena: Vec<u8>) {
         // Keep the larger buffer: handing back an empty one twice must not drop the spare.
-        if arena.capacity() > self.spare_arena.capacity() {
-            arena.clear();
+        if arena.len() > self.spare_arena.len() {
             self.spare_arena = arena;
         }
     }
@@ -452,8 +499,9 @@ impl<R: Read> GenerationReader<R> {
         self.profile >= Toolchain::Go1_26 && self.version >= Version::Go126
     }
 
-    /// Reads one top-level record as Go's `readBatch`; `Ok(None)` at a clean end.
-    fn read_batch(&mut self) -> Result<Option<PendingBatch>> {
+    /// Reads one top-level record as Go's `readBatch`; `Ok(None)` at a clean end. Its
+    /// payload goes into `arena` from `at` on.
+    fn read_batch(&mut self, arena: &mut Vec<u8>, at: usize) -> Result<Option<PendingBatch>> {
         let start = self.stream.offset;
         let io = |e, s: &Stream<R>| io_error(e, s.offset);
         let Some(ty) = self.stream.byte().map_err(|e| io(e, &self.stream))? else {
@@ -476,7 +524,7 @@ impl<R: Read> GenerationReader<R> {
             return Ok(Some(PendingBatch {
                 generation: 0,
                 batch,
-                payload: vec![ty],
+                payload: Payload::Owned(vec![ty]),
                 end_of_generation: true,
             }));
         }
@@ -510,11 +558,11 @@ impl<R: Read> GenerationReader<R> {
             )));
         }
         let offset = self.stream.offset;
-        let mut payload = Vec::new();
         let read = self
             .stream
-            .payload(size, &mut payload)
+            .payload_at(size, arena, at)
             .map_err(|e| io(e, &self.stream))?;
+        let payload = arena.get(at..at + read as usize).unwrap_or_default();
         if read != size {
             let kind = ErrorKind::ShortBatch { read, wanted: size };
             return Err(with_gen(located(kind, self.stream.offset)));
@@ -535,7 +583,7 @@ impl<R: Read> GenerationReader<R> {
         Ok(Some(PendingBatch {
             generation,
             batch,
-            payload,
+            payload: Payload::InArena(at..at + read as usize),
             end_of_generation,
         }))
     }
@@ -546,7 +594,7 @@ impl<R: Read> GenerationReader<R> {
             ..Generation::default()
         };
         loop {
-            let Some(b) = self.read_batch()? else {
+            let Some(b) = self.read_batch(&mut g.arena, g.arena_len)? else {
                 if !g.batches.is_empty() {
                     return Err(Error::at(
                         ErrorKind::IncompleteGeneration,
@@ -586,7 +634,7 @@ impl<R: Read> GenerationReader<R> {
         }
         let defers = self.profile >= Toolchain::Go1_23;
         loop {
-            let b = match self.read_batch() {
+            let b = match self.read_batch(&mut g.arena, g.arena_len) {
                 Ok(Some(b)) => b,
                 Ok(None) => break,
                 Err(e) if defers && g.number != 0 => {
@@ -603,7 +651,9 @@ impl<R: Read> GenerationReader<R> {
                 g.number = b.generation;
             }
             if b.generation == g.number.wrapping_add(1) {
-                self.spill = Some(b);
+                // The next generation's arena is another: its first batch's bytes go along.
+                let payload = Payload::Owned(b.payload.into_owned(&g.arena));
+                self.spill = Some(PendingBatch { payload, ..b });
                 break;
             }
             if b.generation != g.number {
@@ -616,32 +666,69 @@ impl<R: Read> GenerationReader<R> {
 
     /// Files one batch into the generation's tables (Go's `processBatch`).
     fn add(&self, g: &mut Generation, b: PendingBatch) -> Result<()> {
+        // Out for the while, so that the tables can grow while the payload is read from it.
+        let arena = std::mem::take(&mut g.arena);
+        let added = self.add_from(g, b, &arena);
+        g.arena = arena;
+        if let Some((mut batch, payload)) = added? {
+            // A payload read in past the event bytes is where it belongs; one held on its
+            // own is copied there.
+            let range = match payload {
+                Payload::InArena(range) => range,
+                Payload::Owned(bytes) => {
+                    let start = g.arena_len;
+                    let end = start + bytes.len();
+                    if g.arena.len() < end {
+                        g.arena.resize(end, 0);
+                    }
+                    g.arena[start..end].copy_from_slice(&bytes);
+                    start..end
+                }
+            };
+            (batch.start, batch.end) = (range.start, range.end);
+            g.arena_len = range.end;
+            match g.batches.iter_mut().find(|(m, _)| *m == batch.m) {
+                Some((_, list)) => list.push(batch),
+                None => g.batches.push((batch.m, vec![batch])),
+            }
+        }
+        Ok(())
+    }
+
+    /// [`GenerationReader::add`] with the arena that `b`'s payload may lie in held apart:
+    /// files a table or side batch; an event batch comes back with its payload, for the
+    /// caller to place in the arena and file.
+    fn add_from(
+        &self,
+        g: &mut Generation,
+        b: PendingBatch,
+        arena: &[u8],
+    ) -> Result<Option<(Batch, Payload)>> {
         if self.profile >= Toolchain::Go1_25 && (g.min_ts == 0 || b.batch.time < g.min_ts) {
             g.min_ts = b.batch.time;
         }
+        let payload = b.payload.bytes(arena);
         let kind = batch_kind(
             b.batch.exp,
-            b.payload.first().copied(),
+            payload.first().copied(),
             self.version,
             self.profile,
         );
         let located = |e: Error| e.with_batch(b.batch.index).in_generation(b.generation);
         match kind {
-            BatchKind::Strings => add_strings(g, &b.payload, b.batch.offset).map_err(located),
+            BatchKind::Strings => add_strings(g, payload, b.batch.offset).map_err(located),
             BatchKind::Stacks => {
-                add_stacks(g, &b.payload, b.batch.offset, self.profile).map_err(located)
+                add_stacks(g, payload, b.batch.offset, self.profile).map_err(located)
             }
-            BatchKind::CpuSamples => {
-                add_cpu_samples(g, &b.payload, b.batch.offset).map_err(located)
-            }
+            BatchKind::CpuSamples => add_cpu_samples(g, payload, b.batch.offset).map_err(located),
             BatchKind::Sync => {
-                add_sync(g, &b.payload, &b.batch, self.version, self.profile).map_err(located)
+                add_sync(g, payload, &b.batch, self.version, self.profile).map_err(located)
             }
             BatchKind::Experimental(exp) => {
                 g.experimental.push(ExperimentalBatch {
                     exp,
                     m: b.batch.m,
-                    data: b.payload,
+                    data: b.payload.into_owned(arena),
                 });
                 Ok(())
             }
@@ -649,18 +736,9 @@ impl<R: Read> GenerationReader<R> {
                 ErrorKind::UnexpectedEndOfGeneration,
                 b.batch.offset,
             ))),
-            BatchKind::Events => {
-                let mut batch = b.batch;
-                batch.start = g.arena.len();
-                g.arena.extend_from_slice(&b.payload);
-                batch.end = g.arena.len();
-                match g.batches.iter_mut().find(|(m, _)| *m == batch.m) {
-                    Some((_, list)) => list.push(batch),
-                    None => g.batches.push((batch.m, vec![batch])),
-                }
-                Ok(())
-            }
+            BatchKind::Events => return Ok(Some((b.batch, b.payload))),
         }
+        .map(|()| None)
     }
 
     /// Go's checks once a generation is read: frequency, clock snapshot, stack strings;
@@ -1053,6 +1131,65 @@ fn go_table_is_dense(sorted_ids: &[u64]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hands out at most `step` bytes a read.
+    struct Dribble<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Dribble<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.step).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// Every event batch of the committed traces holds exactly its bytes in the file when
+    /// read into arenas handed back generation after generation (whose bytes past the last
+    /// generation's are stale), whether the file comes whole or a few bytes a read.
+    #[test]
+    fn recycled_arenas_hold_each_batchs_bytes() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/traces");
+        let mut checked = 0;
+        for toolchain in Toolchain::ALL {
+            let dir = root.join(toolchain.name());
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+                if path.extension().is_none_or(|x| x != "trace") {
+                    continue;
+                }
+                let data = std::fs::read(&path).unwrap();
+                let Ok(records) = crate::records::RecordReader::new(&data, toolchain) else {
+                    continue;
+                };
+                let in_file: HashMap<u64, &[u8]> = records
+                    .map_while(|r| r.ok())
+                    .map(|r| (r.payload_offset, r.payload))
+                    .collect();
+                for step in [usize::MAX, 7] {
+                    let reader = Dribble { data: &data, step };
+                    let Ok(mut generations) = GenerationReader::new(reader, toolchain) else {
+                        continue;
+                    };
+                    while let Some(Ok(mut g)) = generations.next() {
+                        let arena = g.take_arena();
+                        for batch in g.batches.iter().flat_map(|(_, list)| list) {
+                            let want = in_file.get(&batch.offset).copied();
+                            assert_eq!(Some(batch.payload_in(&arena)), want, "{path:?}");
+                            checked += 1;
+                        }
+                        generations.recycle_arena(arena);
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} batches checked");
+    }
 
     /// The fast conversions give what the plain ones do, at the edges of their ranges.
     #[test]

@@ -49,9 +49,10 @@ pub struct Measurement {
     pub peak_rss: u64,
     /// How many runs.
     pub runs: usize,
-    /// This process's own peak RSS when the children were spawned, in bytes. Linux counts
-    /// it in a spawned child's peak (the child starts out sharing this process's memory),
-    /// so a `peak_rss` at or below it may not be the child's own.
+    /// This process's own peak RSS once the children were done, in bytes: no less than it
+    /// was when they were spawned, which Linux counts in a spawned child's peak (the child
+    /// starts out sharing this process's memory), so a `peak_rss` at or below it may not
+    /// be the child's own.
     pub rss_floor: u64,
 }
 
@@ -86,7 +87,6 @@ pub fn measure_command(
     let mut peak_rss = 0;
     let mut rss_floor = 0;
     for _ in 0..runs.max(1) {
-        rss_floor = rss_floor.max(own_peak_rss());
         let mut cmd = make();
         cmd.stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -94,6 +94,9 @@ pub fn measure_command(
         let start = Instant::now();
         let child = cmd.spawn()?;
         let usage = wait_with_rss(child)?;
+        // Read after the run: the peak only grows, and other threads may have raised it
+        // between a reading before the spawn and the spawn itself.
+        rss_floor = rss_floor.max(own_peak_rss());
         times.push(start.elapsed());
         cpus.push(usage.cpu);
         peak_rss = peak_rss.max(usage.peak_rss);
@@ -447,13 +450,13 @@ pub fn measure_go_parse(
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::null())
         .stdin(Stdio::null());
-    let rss_floor = own_peak_rss();
     let mut child = cmd.spawn()?;
     let mut text = String::new();
     if let Some(mut out) = child.stdout.take() {
         std::io::Read::read_to_string(&mut out, &mut text)?;
     }
     let usage = wait_with_rss(child)?;
+    let rss_floor = own_peak_rss();
     let label = "go parse only (Go testee)";
     if !usage.ok {
         return Err(std::io::Error::other(format!("{label} failed")));

@@ -629,7 +629,7 @@ fn note_borrowed_rss(children: &[&trace_harness::bench::Measurement]) {
     for m in children {
         if m.peak_rss > 0 && !m.peak_rss_is_own() {
             println!(
-                "note: {}: its peak RSS ({:.1} MiB) is no more than this process's own peak when it was spawned ({:.1} MiB), which Linux counts in a child's: the child's own is at most that",
+                "note: {}: its peak RSS ({:.1} MiB) is no more than this process's own peak ({:.1} MiB), which Linux counts in a child's: the child's own may be less",
                 m.label,
                 m.peak_rss as f64 / 1048576.0,
                 m.rss_floor as f64 / 1048576.0

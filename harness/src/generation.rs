@@ -1132,21 +1132,6 @@ fn go_table_is_dense(sorted_ids: &[u64]) -> bool {
 mod tests {
     use super::*;
 
-    /// Hands out at most `step` bytes a read.
-    struct Dribble<'a> {
-        data: &'a [u8],
-        step: usize,
-    }
-
-    impl Read for Dribble<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = buf.len().min(self.step).min(self.data.len());
-            buf[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
-        }
-    }
-
     /// Every event batch of the committed traces holds exactly its bytes in the file when
     /// read into arenas handed back generation after generation (whose bytes past the last
     /// generation's are stale), whether the file comes whole or a few bytes a read.
@@ -1172,7 +1157,11 @@ mod tests {
                     .map(|r| (r.payload_offset, r.payload))
                     .collect();
                 for step in [usize::MAX, 7] {
-                    let reader = Dribble { data: &data, step };
+                    let reader = crate::targets::incremental_parse::Chunked {
+                        data: &data,
+                        sizes: vec![step],
+                        next: 0,
+                    };
                     let Ok(mut generations) = GenerationReader::new(reader, toolchain) else {
                         continue;
                     };

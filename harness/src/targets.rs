@@ -171,11 +171,12 @@ pub mod incremental_parse {
     pub struct Name;
     use std::io::Read;
 
-    /// Reads from a slice in chunks whose sizes come from the fuzz input.
-    struct Chunked<'a> {
-        data: &'a [u8],
-        sizes: Vec<usize>,
-        next: usize,
+    /// Reads from a slice in chunks whose sizes come from the fuzz input (one byte a
+    /// read with none; the sizes are used in turn).
+    pub(crate) struct Chunked<'a> {
+        pub(crate) data: &'a [u8],
+        pub(crate) sizes: Vec<usize>,
+        pub(crate) next: usize,
     }
 
     impl Read for Chunked<'_> {

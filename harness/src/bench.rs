@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::order::EventReader;
+use crate::order::{floor_pass, EventReader, Floor};
 use crate::toolchains;
 use crate::version::Toolchain;
 
@@ -196,20 +196,50 @@ pub fn measure_ordering(
     profile: Toolchain,
     runs: usize,
 ) -> crate::Result<(u64, Measurement)> {
+    measure_in_process("trace-harness parse+order (in process)", runs, || {
+        count_events(EventReader::new(bytes, profile)?)
+    })
+}
+
+/// In-process [`floor_pass`] of `bytes`, repeated: the measurement. Its wire events are
+/// not the ordered events the other rows count, so only its time compares.
+pub fn measure_floor(
+    bytes: &[u8],
+    profile: Toolchain,
+    floor: Floor,
+    runs: usize,
+) -> crate::Result<Measurement> {
+    let label = match floor {
+        Floor::Read => "floor: read every event, no ordering",
+        Floor::ReadAndMerge => "floor: read + merge by time, no checks",
+        Floor::ReadMergeAndMake => "floor: read + merge + make events, no checks",
+    };
+    let (_, m) = measure_in_process(
+        label,
+        runs,
+        || Ok(floor_pass(bytes, profile, floor)?.events),
+    )?;
+    Ok(m)
+}
+
+/// Runs `pass` `runs` times in this process, timing each: what its last run counted and
+/// the measurement.
+fn measure_in_process(
+    label: &str,
+    runs: usize,
+    mut pass: impl FnMut() -> crate::Result<u64>,
+) -> crate::Result<(u64, Measurement)> {
     let mut times = Vec::with_capacity(runs);
     let mut cpus = Vec::with_capacity(runs);
-    let mut events = 0;
+    let mut counted = 0;
     for _ in 0..runs.max(1) {
         let start = Instant::now();
         let cpu_start = own_cpu_time();
-        events = count_events(EventReader::new(bytes, profile)?)?;
+        counted = pass()?;
         cpus.push(own_cpu_time().saturating_sub(cpu_start));
         times.push(start.elapsed());
     }
-    Ok((
-        events,
-        summarize("trace-harness parse+order (in process)", times, cpus, 0, 0),
-    ))
+    Ok((counted, summarize(label, times, cpus, 0, 0)))
 }
 
 /// Orders every event of `reader` (through the chunked interface whole-trace tools use);

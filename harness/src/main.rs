@@ -515,6 +515,7 @@ fn strict_check(input: &[u8], profile: Toolchain) -> trace_harness::Result<()> {
 
 fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result<(), Failure> {
     use trace_harness::bench;
+    use trace_harness::order::Floor;
     let (profile, go) = bench_profile_and_go(profile, go)?;
     let env_failure = |e: std::io::Error| Failure::Usage(e.to_string());
     let tool = bench::go_trace_tool(&go).map_err(env_failure)?;
@@ -556,6 +557,12 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
     bar.set_message("our parse+order in process");
     let (events, ordering) =
         bench::measure_ordering(&input, profile, runs).map_err(Failure::Rejected)?;
+    bar.set_message("floors of our parse+order");
+    let floors = [Floor::Read, Floor::ReadAndMerge, Floor::ReadMergeAndMake]
+        .into_iter()
+        .map(|floor| bench::measure_floor(&input, profile, floor, runs))
+        .collect::<trace_harness::Result<Vec<_>>>()
+        .map_err(Failure::Rejected)?;
     bar.finish_and_clear();
     println!(
         "trace: {} ({size} bytes, {events} events), profile {profile}, {runs} runs each",
@@ -590,6 +597,21 @@ fn bench(file: &Path, go: Option<PathBuf>, profile: &str, runs: usize) -> Result
             events as f64 / 1e6 / m.median.as_secs_f64().max(1e-9)
         );
     }
+    for floor in &floors {
+        println!(
+            "{:<46} median {:>9.3} ms  best {:>9.3} ms  cpu {:>9.3} ms  fastest cpu {:>9.3} ms  Go's parse takes {:.2}x its CPU time ({:.2}x fastest)",
+            floor.label,
+            floor.median.as_secs_f64() * 1e3,
+            floor.best.as_secs_f64() * 1e3,
+            floor.cpu.as_secs_f64() * 1e3,
+            floor.fastest_cpu.as_secs_f64() * 1e3,
+            go_parse.cpu.as_secs_f64() / floor.cpu.as_secs_f64().max(1e-9),
+            go_parse.fastest_cpu.as_secs_f64() / floor.fastest_cpu.as_secs_f64().max(1e-9),
+        );
+    }
+    println!(
+        "floors: parse+order does all that each floor does, and more; Go's parse over a floor's CPU time is the most its ratio could be with this reader, heap and queue"
+    );
     note_borrowed_rss(&[&parse_child, &go_parse, &ours, &theirs]);
     let ratio = |go: &bench::Measurement, us: &bench::Measurement| {
         go.median.as_secs_f64() / us.median.as_secs_f64().max(1e-9)

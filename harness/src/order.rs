@@ -2710,6 +2710,137 @@ impl<R: Read> Iterator for EventReader<R> {
     }
 }
 
+/// How much of parse+order's work a [`floor_pass`] does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Floor {
+    /// Every generation read and every event of every thread decoded, one thread after
+    /// another.
+    Read,
+    /// [`Floor::Read`] with the threads merged by time through the frontier heap, as
+    /// ordering merges them when every event may go next: no state checked, no event made.
+    ReadAndMerge,
+    /// [`Floor::ReadAndMerge`] that also makes the events ordering makes of each wire
+    /// event (three of a coroutine switch, one of anything else) in the same queue, and
+    /// hands them out a chunk at a time, still checking nothing.
+    ReadMergeAndMake,
+}
+
+/// What a [`floor_pass`] went through.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FloorPass {
+    /// Wire events decoded.
+    pub events: u64,
+    /// Events made ([`Floor::ReadMergeAndMake`] only).
+    pub made: u64,
+    /// The sum of every event's time and first argument (an order-blind sum, so that both
+    /// floors give the same one): keeps every read from being optimised away.
+    pub digest: u64,
+}
+
+impl FloorPass {
+    #[inline(always)]
+    fn visit(&mut self, ev: &BaseEvent) {
+        self.events += 1;
+        self.digest = self.digest.wrapping_add((ev.time as u64) ^ ev.args[0]);
+    }
+}
+
+/// Parse+order's work without its ordering rules: the lower bound of its cost with this
+/// reader and this heap, for `bench`. Reads the trace one generation at a time through
+/// the same generation reader, cursors and window decoder as [`EventReader`] and, for
+/// [`Floor::ReadAndMerge`], visits events in the frontier's order with the same heap
+/// steps as its runs; it keeps no goroutine, proc or thread state and makes no events.
+/// Stops at the first error reading or decoding, which it returns.
+pub fn floor_pass<R: Read>(reader: R, profile: Toolchain, floor: Floor) -> Result<FloorPass> {
+    let mut generations = GenerationReader::new(reader, profile)?;
+    let version = generations.version();
+    let counts = arg_counts_of(profile);
+    let mut queue = EventQueue::default();
+    let mut handed_out = Vec::new();
+    let mut cursors: Vec<Cursor> = Vec::new();
+    let mut frontier: Vec<Slot> = Vec::new();
+    let mut pass = FloorPass::default();
+    while let Some(generation) = generations.next() {
+        let mut generation = match generation {
+            Ok(g) => g,
+            // What Go takes for the end of the trace (see `is_go_end_of_trace`).
+            Err(e) if e.kind.is_go_end_of_trace() => break,
+            Err(e) => return Err(e),
+        };
+        let scale = TickScale::new(generation.ns_per_tick);
+        let number = generation.number;
+        let batches = std::mem::take(&mut generation.batches);
+        let arena = generation.take_arena();
+        let table = Rc::new(EvTable::new(generation, version));
+        cursors.clear();
+        frontier.clear();
+        for (m, list) in batches {
+            let mut c = Cursor::new(m as i64, list, arena.len());
+            if c.next_event(scale, number, &arena, counts)? {
+                let slot = Slot {
+                    time: c.ev.time,
+                    cursor: cursors.len(),
+                };
+                frontier.push(slot);
+                cursors.push(c);
+                let last = frontier.len() - 1;
+                sift_up(&mut frontier, last, slot);
+            }
+        }
+        match floor {
+            Floor::Read => {
+                for c in &mut cursors {
+                    loop {
+                        pass.visit(&c.ev);
+                        if !c.next_event(scale, number, &arena, counts)? {
+                            break;
+                        }
+                    }
+                }
+            }
+            Floor::ReadAndMerge | Floor::ReadMergeAndMake => {
+                let make = floor == Floor::ReadMergeAndMake;
+                while let Some(top) = frontier.first().copied() {
+                    let c = &mut cursors[top.cursor];
+                    let bound = top_stays_until(&frontier);
+                    loop {
+                        pass.visit(&c.ev);
+                        if make {
+                            let ctx = SchedCtx {
+                                g: NONE,
+                                p: NONE,
+                                m: c.m,
+                            };
+                            queue.push(ctx, c.ev.ty, c.ev.time, c.ev.args, &table);
+                            if matches!(c.ev.ty, ev::GO_SWITCH | ev::GO_SWITCH_DESTROY) {
+                                queue.push(ctx, ev::GO_BLOCK, c.ev.time, [0; MAX_ARGS], &table);
+                                queue.push(ctx, ev::GO_START, c.ev.time, c.ev.args, &table);
+                            }
+                            if queue.len() >= EVENT_CHUNK {
+                                pass.made += queue.len() as u64;
+                                queue.hand_out(&mut handed_out);
+                            }
+                        }
+                        if !c.next_event(scale, number, &arena, counts)? {
+                            heap_remove(&mut frontier, 0);
+                            break;
+                        }
+                        if c.ev.time <= bound {
+                            frontier[0].time = c.ev.time;
+                        } else {
+                            sink_top(&mut frontier, c.ev.time);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        generations.recycle_arena(arena);
+    }
+    pass.made += queue.len() as u64;
+    Ok(pass)
+}
+
 /// A frontier entry: a cursor and the time of its next event.
 #[derive(Clone, Copy, Debug)]
 struct Slot {
@@ -3140,6 +3271,77 @@ mod tests {
         let slow = listing(bytes, profile, false, &mut 0);
         assert_eq!(fast, slow, "{what}");
         switches
+    }
+
+    /// Both floor passes decode every wire event of every committed trace exactly once:
+    /// as many as the raw decoder finds in the same batches, with the same digest.
+    #[test]
+    fn floor_passes_visit_every_event_once() {
+        let (mut traces, mut all_made, mut all_ordered) = (0, 0, 0);
+        for (path, bytes) in crate::test_corpus::traces() {
+            let Some(profile) = Toolchain::ALL
+                .into_iter()
+                .find(|t| path.parent().is_some_and(|d| d.ends_with(t.name())))
+            else {
+                continue;
+            };
+            let Ok(mut generations) = GenerationReader::new(&bytes[..], profile) else {
+                continue;
+            };
+            let table = WireTable::new(profile, profile.writes()).unwrap();
+            let mut wire_events = 0;
+            let mut decodes = true;
+            while let Some(Ok(mut g)) = generations.next() {
+                let arena = g.take_arena();
+                for batch in g.batches.iter().flat_map(|(_, list)| list) {
+                    let payload = batch.payload_in(&arena);
+                    let mut pos = 0;
+                    while pos < payload.len() {
+                        match crate::raw::decode_event(payload, pos, &table) {
+                            Ok((_, end)) => (pos, wire_events) = (end, wire_events + 1),
+                            Err(_) => {
+                                decodes = false;
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            let read = floor_pass(&bytes[..], profile, Floor::Read);
+            let merged = floor_pass(&bytes[..], profile, Floor::ReadAndMerge);
+            let made = floor_pass(&bytes[..], profile, Floor::ReadMergeAndMake);
+            if !decodes {
+                assert!(
+                    read.is_err() && merged.is_err() && made.is_err(),
+                    "{path:?}"
+                );
+                continue;
+            }
+            let (read, merged, made) = (read.unwrap(), merged.unwrap(), made.unwrap());
+            assert_eq!(read.events, wire_events, "{path:?}");
+            assert_eq!(read, merged, "{path:?}");
+            assert_eq!((made.events, made.digest), (read.events, read.digest));
+            // No more events made than ordering makes from the batches (all but the Syncs
+            // and the CPU samples, which come from elsewhere), and nearly as many: the few
+            // it adds elsewhere (a steal's or a cgo callback's extra transitions) are not
+            // made here.
+            let Ok(ordered) = EventReader::new(&bytes[..], profile)
+                .unwrap()
+                .map(|e| e.map(|e| e.ty))
+                .filter(|ty| !matches!(ty, Ok(EV_SYNC | ev::CPU_SAMPLE)))
+                .try_fold(0, |n, ty| ty.map(|_| n + 1))
+            else {
+                continue;
+            };
+            assert!(made.made <= ordered, "{path:?}: {} > {ordered}", made.made);
+            (all_made, all_ordered) = (all_made + made.made, all_ordered + ordered);
+            traces += 1;
+        }
+        assert!(traces > 20, "only {traces} traces checked");
+        assert!(
+            all_made * 100 >= all_ordered * 99,
+            "{all_made} of {all_ordered}"
+        );
     }
 
     /// Switch runs and the plain step are shortcuts only: over generated traces

@@ -213,19 +213,70 @@ fn gen_is_deterministic_and_checks_clean() {
     }
 }
 
+/// The smallest committed Go 1.27 trace, for `bench` beside the cached Go 1.27; `None`
+/// when that Go is not cached.
+fn smallest_trace_with_go127() -> Option<common::CorpusTrace> {
+    trace_harness::toolchains::find(trace_harness::Toolchain::Go1_27)?;
+    common::corpus()
+        .into_iter()
+        .filter(|t| t.toolchain == trace_harness::Toolchain::Go1_27)
+        .min_by_key(|t| t.bytes.len())
+}
+
+/// `bench FILE`: a row for each of our runs and Go's, the three floors with the most each
+/// allows against Go's parse, and the ratios (skipped without a cached Go 1.27).
+#[test]
+fn bench_reports_every_row_floors_and_ratios() {
+    let Some(trace) = smallest_trace_with_go127() else {
+        eprintln!("no cached Go 1.27: skipped");
+        return;
+    };
+    let out = run(&[
+        "bench".as_ref(),
+        "--runs".as_ref(),
+        "1".as_ref(),
+        trace.path.as_os_str(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for row in [
+        "trace-harness parse+order (in process)",
+        "trace-harness parse+order (streamed, child)",
+        "go parse only (Go testee)",
+        "trace-harness dump > /dev/null",
+        "go tool trace -d=parsed > /dev/null",
+        "parse+order vs Go's parse: ",
+        "dump vs Go's -d=parsed: ",
+    ] {
+        assert_eq!(
+            stdout.lines().filter(|l| l.starts_with(row)).count(),
+            1,
+            "{row} in {stdout}"
+        );
+    }
+    let floors: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("floor: "))
+        .collect();
+    assert_eq!(floors.len(), 3, "{stdout}");
+    assert!(
+        floors.iter().all(|l| l.contains("Go's parse takes")),
+        "{stdout}"
+    );
+}
+
 /// `bench FILE --scale-with FILE`: one row per file beside Go's parse, then the growth line
 /// (skipped without a cached Go 1.27).
 #[test]
 fn bench_scale_with_reports_rows_and_growth() {
-    if trace_harness::toolchains::find(trace_harness::Toolchain::Go1_27).is_none() {
+    let Some(trace) = smallest_trace_with_go127() else {
         eprintln!("no cached Go 1.27: skipped");
         return;
-    }
-    let trace = common::corpus()
-        .into_iter()
-        .filter(|t| t.toolchain == trace_harness::Toolchain::Go1_27)
-        .min_by_key(|t| t.bytes.len())
-        .unwrap();
+    };
     let path = trace.path.as_os_str();
     let out = run(&[
         "bench".as_ref(),

@@ -66,7 +66,7 @@ enum Command {
         format: String,
     },
     /// Throughput and peak memory of our parse+order and `dump` beside Go's parser and
-    /// `-d=parsed`, on the same file in one run.
+    /// `-d=parsed`, on the same file in one run, with the floors of our parse+order.
     Bench {
         /// A binary trace.
         file: PathBuf,

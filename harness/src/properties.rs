@@ -173,6 +173,54 @@ pub fn events_are_located_as(data: &[u8], profile: Toolchain) -> Result<(), Stri
     Ok(())
 }
 
+/// Binary input under one Go release: each of `bench`'s floors of parse+order ends in a
+/// pass or an error located inside the input; reading alone and merging visit the same
+/// events; making them reads exactly as merging does; and wherever the orderer orders the
+/// whole input, every floor passes and makes no more events than it ordered.
+pub fn floors_bound_the_ordering_as(data: &[u8], profile: Toolchain) -> Result<(), String> {
+    use crate::order::{floor_pass, Floor};
+    let read = floor_pass(data, profile, Floor::Read);
+    let merged = floor_pass(data, profile, Floor::ReadAndMerge);
+    let made = floor_pass(data, profile, Floor::ReadMergeAndMake);
+    for (floor, pass) in [("read", &read), ("merge", &merged), ("make", &made)] {
+        if let Err(e) = pass {
+            offset_inside(e, data.len(), floor)?;
+        }
+    }
+    match (&read, &merged) {
+        (Ok(r), Ok(m)) if r != m => return Err(format!("{profile}: read {r:?}, merged {m:?}")),
+        (Ok(_), Err(_)) | (Err(_), Ok(_)) => {
+            return Err(format!("{profile}: read {read:?}, merged {merged:?}"));
+        }
+        _ => {}
+    }
+    let same_reads = match (&merged, &made) {
+        (Ok(m), Ok(k)) => (m.events, m.digest) == (k.events, k.digest),
+        (Err(m), Err(k)) => m == k,
+        _ => false,
+    };
+    if !same_reads {
+        return Err(format!("{profile}: merged {merged:?}, made {made:?}"));
+    }
+    let Ok(reader) = crate::order::EventReader::new(data, profile) else {
+        return Ok(());
+    };
+    let mut ordered = 0u64;
+    for event in reader {
+        match event {
+            Ok(e) if matches!(e.ty, crate::event::EV_SYNC | crate::spec::ev::CPU_SAMPLE) => {}
+            Ok(_) => ordered += 1,
+            Err(_) => return Ok(()),
+        }
+    }
+    match made {
+        Ok(k) if k.made <= ordered => Ok(()),
+        _ => Err(format!(
+            "{profile}: {ordered} events ordered, floors: read {read:?}, made {made:?}"
+        )),
+    }
+}
+
 /// Binary input under one Go release: the generation reader ends in generations or an
 /// error located inside the input, and its string tables never hold more bytes than the
 /// input has.

@@ -39,7 +39,8 @@ pub mod parse_never_panics {
             Path::Ordered => crate::properties::events_are_located_as(&data, profile),
             Path::Wire => {
                 crate::properties::wire_reencodes_as(&data, profile)?;
-                crate::properties::generation_tables_are_bounded_as(&data, profile)
+                crate::properties::generation_tables_are_bounded_as(&data, profile)?;
+                crate::properties::floors_bound_the_ordering_as(&data, profile)
             }
         }
     }
@@ -49,8 +50,8 @@ pub mod parse_never_panics {
     enum Path {
         /// Generations, the orderer, and every ordered event printed, listed and validated.
         Ordered,
-        /// The lossless wire reader and re-encoder, the record reader, the batch decoder
-        /// and the generation reader's tables.
+        /// The lossless wire reader and re-encoder, the record reader, the batch decoder,
+        /// the generation reader's tables and `bench`'s floors of parse+order.
         Wire,
     }
 

@@ -2745,12 +2745,13 @@ impl FloorPass {
     }
 }
 
-/// Parse+order's work without its ordering rules: the lower bound of its cost with this
-/// reader and this heap, for `bench`. Reads the trace one generation at a time through
-/// the same generation reader, cursors and window decoder as [`EventReader`] and, for
-/// [`Floor::ReadAndMerge`], visits events in the frontier's order with the same heap
-/// steps as its runs; it keeps no goroutine, proc or thread state and makes no events.
-/// Stops at the first error reading or decoding, which it returns.
+/// Parse+order's work without its ordering rules: a lower bound of its cost with this
+/// reader, heap and queue, for `bench`. Reads the trace one generation at a time through
+/// the same generation reader, cursors and window decoder as [`EventReader`]; past
+/// [`Floor::Read`], visits events in the frontier's order with the same heap steps as its
+/// runs, and for [`Floor::ReadMergeAndMake`] makes events in the same queue. It keeps no
+/// goroutine, proc or thread state. Stops at the first error reading or decoding, which
+/// it returns.
 pub fn floor_pass<R: Read>(reader: R, profile: Toolchain, floor: Floor) -> Result<FloorPass> {
     let mut generations = GenerationReader::new(reader, profile)?;
     let version = generations.version();
@@ -3322,9 +3323,9 @@ mod tests {
             assert_eq!(read, merged, "{path:?}");
             assert_eq!((made.events, made.digest), (read.events, read.digest));
             // No more events made than ordering makes from the batches (all but the Syncs
-            // and the CPU samples, which come from elsewhere), and nearly as many: the few
-            // it adds elsewhere (a steal's or a cgo callback's extra transitions) are not
-            // made here.
+            // and the CPU samples, which come from elsewhere), and nearly as many: the
+            // proc steal it adds when a cgo callback's goroutine ends holding a proc
+            // depends on state, and is not made here.
             let Ok(ordered) = EventReader::new(&bytes[..], profile)
                 .unwrap()
                 .map(|e| e.map(|e| e.ty))

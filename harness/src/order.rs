@@ -3326,11 +3326,7 @@ mod tests {
             // and the CPU samples, which come from elsewhere), and nearly as many: the
             // proc steal it adds when a cgo callback's goroutine ends holding a proc
             // depends on state, and is not made here.
-            let Ok(ordered) = EventReader::new(&bytes[..], profile)
-                .unwrap()
-                .map(|e| e.map(|e| e.ty))
-                .filter(|ty| !matches!(ty, Ok(EV_SYNC | ev::CPU_SAMPLE)))
-                .try_fold(0, |n, ty| ty.map(|_| n + 1))
+            let Some(ordered) = crate::properties::events_ordered_from_batches(&bytes, profile)
             else {
                 continue;
             };
